@@ -1,0 +1,119 @@
+"""Feature extraction ("analyzers") for TF-IDF: words, word pairs and character n-grams.
+
+The same analyzer objects are handed to scikit-learn's ``TfidfVectorizer`` at build time and
+used directly on each question at query time, so both see exactly the same features. An
+analyzer is fully described by its parameters (stored in the index manifest) and the synonym
+groups in ``faq/synonyms.yaml``: loading an index never unpickles anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+from .text import fold, tokens
+
+# Function words that carry no topic. Words that carry intent ("how", "long", "much", "when",
+# "why", "who") are kept: "how long" and "how much" ask different things.
+STOP_WORDS = frozenset(
+    """a an the of to and or in on for is are be been being it its this that these those with as at
+    by from was were do does did done i me my mine you your yours we our us they them their he she
+    his her can could would should will shall may might must there here so if than then also
+    just about into any some get got have has had am im i'm please tell know want like really
+    what which""".split()
+)
+
+
+def stem(token: str) -> str:
+    """Fold simple English plurals ("scars" -> "scar", "therapies" -> "therapy")."""
+    if token in STOP_WORDS:
+        return token
+    n = len(token)
+    if n > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if n > 3 and token[-1] == "s" and token[-2] not in "sui'" and not token[0].isdigit():
+        return token[:-1]
+    return token
+
+
+class Normalizer:
+    """Text -> normalised tokens: fold case/Unicode, tokenise, fold plurals, merge synonyms."""
+
+    def __init__(self, synonym_groups: Sequence[Sequence[str]] = ()) -> None:
+        self.phrases: dict[tuple[str, ...], str] = {}
+        for group in synonym_groups:
+            canonical = "_".join(self._base(group[0]))
+            for term in group:
+                key = tuple(self._base(term))
+                if key:
+                    self.phrases.setdefault(key, canonical)
+        self.max_len = max((len(k) for k in self.phrases), default=1)
+
+    @staticmethod
+    def _base(text: str) -> list[str]:
+        return [stem(t) for t in tokens(fold(text).replace("-", " "))]
+
+    def __call__(self, text: str) -> list[str]:
+        base = self._base(text)
+        if not self.phrases:
+            return base
+        out: list[str] = []
+        i, n = 0, len(base)
+        phrases, max_len = self.phrases, self.max_len
+        while i < n:
+            for size in range(min(max_len, n - i), 0, -1):
+                hit = phrases.get(tuple(base[i : i + size]))
+                if hit is not None:
+                    out.append(hit)
+                    i += size
+                    break
+            else:
+                out.append(base[i])
+                i += 1
+        return out
+
+
+class WordAnalyzer:
+    """Content words and adjacent word pairs (pairs keep "how long" apart from "how much")."""
+
+    def __init__(self, normalizer: Normalizer) -> None:
+        self.normalize = normalizer
+
+    def __call__(self, text: str) -> list[str]:
+        toks = self.normalize(text)
+        feats = [t for t in toks if t not in STOP_WORDS]
+        feats += [
+            f"{a} {b}"
+            for a, b in zip(toks, toks[1:], strict=False)
+            if not (a in STOP_WORDS and b in STOP_WORDS)
+        ]
+        return feats
+
+
+class CharAnalyzer:
+    """Character n-grams inside word boundaries of the content words (typo tolerance)."""
+
+    def __init__(self, normalizer: Normalizer, n_min: int = 3, n_max: int = 5) -> None:
+        self.normalize = normalizer
+        self.n_min, self.n_max = n_min, n_max
+
+    def __call__(self, text: str) -> list[str]:
+        grams: list[str] = []
+        lo, hi = self.n_min, self.n_max
+        for tok in self.normalize(text):
+            if tok in STOP_WORDS:
+                continue
+            w = f" {tok} "
+            length = len(w)
+            for n in range(lo, min(hi, length) + 1):
+                grams += [w[i : i + n] for i in range(length - n + 1)]
+        return grams
+
+
+@lru_cache(maxsize=8)
+def _cached_normalizer(groups: tuple[tuple[str, ...], ...]) -> Normalizer:
+    return Normalizer(groups)
+
+
+def make_normalizer(groups: Sequence[Sequence[str]]) -> Normalizer:
+    return _cached_normalizer(tuple(tuple(g) for g in groups))

@@ -1,0 +1,296 @@
+"""Build, save and load the search index (``index/``) in safe, inspectable files.
+
+Layout of an index folder:
+
+- ``manifest.json``: format version, parameters, library versions, knowledge-base hash, build time,
+  the entry ids in row order, and the refusal model's intercept and threshold;
+- ``vocab_word.json`` / ``vocab_char.json`` / ``vocab_policy.json``: the terms, position = column;
+- ``idf_word.npy`` / ``idf_char.npy`` / ``idf_policy.npy``: inverse document frequencies;
+- ``matrix.npz``: the document matrix stored term-major (CSR ``indptr``, ``indices``, ``data``),
+  word columns first, then character n-gram columns;
+- ``rows.npy``: for each document row, the entry it belongs to (index into the entry ids) and
+  ``row_kind.npy``: 0 for a phrasing (question or alternate), 1 for the answer text;
+- ``coef_policy.npy``: the refusal classifier's coefficients.
+
+Nothing is pickled: ``numpy.load(..., allow_pickle=False)`` and ``json`` only, so loading an index
+cannot run code. Writing goes to a temporary folder beside the target, then renames into place.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import scipy
+import scipy.sparse as sp
+import sklearn
+from pydantic import BaseModel, ValidationError
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from .features import CharAnalyzer, WordAnalyzer, make_normalizer
+from .knowledge import KnowledgeBase, knowledge_digest
+from .policy import PolicyModel, load_policy_rows, train_policy
+from .vectors import QueryVectorizer, TermMajorMatrix
+
+FORMAT_VERSION = 1
+ROW_PHRASING, ROW_ANSWER = 0, 1
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, unreadable or stale. The message says what to run."""
+
+
+class IndexParams(BaseModel):
+    char_ngram_min: int = 3
+    char_ngram_max: int = 5
+    sublinear_tf: bool = True
+    include_drafts: bool = False
+
+
+class Manifest(BaseModel):
+    format_version: int
+    built_at: str
+    kb_digest: str
+    params: IndexParams
+    versions: dict[str, str]
+    entry_ids: list[str]
+    n_rows: int
+    n_word_terms: int
+    n_char_terms: int
+    policy_intercept: float
+    policy_threshold: float
+    policy_train_rows: int
+
+
+@dataclass
+class Index:
+    manifest: Manifest
+    word: QueryVectorizer
+    char: QueryVectorizer
+    matrix: TermMajorMatrix
+    rows: np.ndarray  # row -> entry position
+    row_kind: np.ndarray
+    policy: PolicyModel
+
+    @property
+    def entry_ids(self) -> list[str]:
+        return self.manifest.entry_ids
+
+
+def _analyzers(kb_synonyms: list[list[str]], params: IndexParams) -> tuple[WordAnalyzer, CharAnalyzer]:
+    norm = make_normalizer(kb_synonyms)
+    return WordAnalyzer(norm), CharAnalyzer(norm, params.char_ngram_min, params.char_ngram_max)
+
+
+def documents(kb: KnowledgeBase, include_drafts: bool) -> tuple[list[str], list[str], list[int], list[int]]:
+    """The texts the index is fitted on: one row per phrasing and one per answer."""
+    entries = kb.served_entries(include_drafts)
+    ids = [e.id for e in entries]
+    texts, rows, kinds = [], [], []
+    for pos, e in enumerate(entries):
+        for p in e.phrasings:
+            texts.append(p)
+            rows.append(pos)
+            kinds.append(ROW_PHRASING)
+        texts.append(e.answer)
+        rows.append(pos)
+        kinds.append(ROW_ANSWER)
+    return ids, texts, rows, kinds
+
+
+def fit_vectorizers(
+    kb: KnowledgeBase, texts: list[str], params: IndexParams
+) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    word_an, char_an = _analyzers(kb.synonyms, params)
+    out = []
+    for analyzer in (word_an, char_an):
+        vec = TfidfVectorizer(
+            analyzer=analyzer, sublinear_tf=params.sublinear_tf, norm="l2", smooth_idf=True
+        )
+        vec.fit(texts)
+        out.append(vec)
+    return out[0], out[1]
+
+
+def _vocab_list(vec: TfidfVectorizer) -> list[str]:
+    terms = [""] * len(vec.vocabulary_)
+    for t, i in vec.vocabulary_.items():
+        terms[i] = t
+    return terms
+
+
+def build_index(
+    kb: KnowledgeBase, out_dir: Path | str, params: IndexParams | None = None
+) -> Manifest:
+    """Fit the retrieval and refusal models on ``kb`` and write them atomically to ``out_dir``."""
+    params = params or IndexParams()
+    out_dir = Path(out_dir)
+    ids, texts, rows, kinds = documents(kb, params.include_drafts)
+    if not ids:
+        raise IndexUnavailable(
+            "no entries to index: none is approved (approve entries with `faqbot approve`, "
+            "or build with drafts for staging: FAQBOT_INCLUDE_DRAFTS=1)"
+        )
+    word_vec, char_vec = fit_vectorizers(kb, texts, params)
+    docs = sp.hstack([word_vec.transform(texts), char_vec.transform(texts)]).tocsr()
+    matrix = TermMajorMatrix.from_doc_matrix(docs)
+    policy_rows = load_policy_rows(kb.root / "policy" / "train.tsv")
+    policy = train_policy(policy_rows, make_normalizer(kb.synonyms))
+    manifest = Manifest(
+        format_version=FORMAT_VERSION,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        kb_digest=knowledge_digest(kb.root),
+        params=params,
+        versions={
+            "faqbot": _faqbot_version(),
+            "python": platform.python_version(),
+            "scikit-learn": sklearn.__version__,
+            "numpy": np.__version__,
+            "scipy": scipy.__version__,
+        },
+        entry_ids=ids,
+        n_rows=len(texts),
+        n_word_terms=len(word_vec.vocabulary_),
+        n_char_terms=len(char_vec.vocabulary_),
+        policy_intercept=policy.intercept,
+        policy_threshold=policy.threshold,
+        policy_train_rows=len(policy_rows),
+    )
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        _write_json(tmp / "vocab_word.json", _vocab_list(word_vec))
+        _write_json(tmp / "vocab_char.json", _vocab_list(char_vec))
+        _write_json(tmp / "vocab_policy.json", policy.vocabulary)
+        np.save(tmp / "idf_word.npy", word_vec.idf_)
+        np.save(tmp / "idf_char.npy", char_vec.idf_)
+        np.save(tmp / "idf_policy.npy", policy.idf)
+        np.save(tmp / "coef_policy.npy", policy.coef)
+        np.save(tmp / "rows.npy", np.asarray(rows, dtype=np.int32))
+        np.save(tmp / "row_kind.npy", np.asarray(kinds, dtype=np.int8))
+        np.savez_compressed(
+            tmp / "matrix.npz",
+            indptr=matrix.indptr.astype(np.int64),
+            indices=matrix.indices.astype(np.int32),
+            data=matrix.data.astype(np.float64),
+            n_docs=np.asarray(matrix.n_docs),
+        )
+        # The manifest goes last: a folder without one is never a complete index.
+        (tmp / "manifest.json").write_text(manifest.model_dump_json(indent=2) + "\n")
+        _swap_into_place(tmp, out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _faqbot_version() -> str:
+    from . import __version__
+
+    return __version__
+
+
+def _write_json(path: Path, obj: object) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    for f in tmp.iterdir():  # make the data durable before it becomes visible
+        with open(f, "rb") as fh:
+            os.fsync(fh.fileno())
+    if not target.exists():
+        os.rename(tmp, target)
+        return
+    old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.monotonic_ns()}")
+    os.rename(target, old)
+    os.rename(tmp, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _need(path: Path) -> Path:
+    if not path.is_file():
+        raise IndexUnavailable(f"index file {path.name} is missing; run `faqbot build`")
+    return path
+
+
+def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
+    """Load an index built from ``kb``; raise :class:`IndexUnavailable` if missing, corrupt or stale."""
+    index_dir = Path(index_dir)
+    if not (index_dir / "manifest.json").is_file():
+        raise IndexUnavailable(f"no index at {index_dir.name}/; run `faqbot build` to create it")
+    try:
+        manifest = Manifest.model_validate_json((index_dir / "manifest.json").read_bytes())
+    except (ValidationError, OSError) as exc:
+        raise IndexUnavailable(
+            f"index manifest is unreadable or corrupt ({type(exc).__name__}); run `faqbot build`"
+        ) from None
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexUnavailable(
+            f"index format {manifest.format_version} is not {FORMAT_VERSION}; run `faqbot build`"
+        )
+    if manifest.kb_digest != kb.digest:
+        raise IndexUnavailable("index is stale: the knowledge base changed since it was built; run `faqbot build`")
+    try:
+        word_terms = json.loads(_need(index_dir / "vocab_word.json").read_text(encoding="utf-8"))
+        char_terms = json.loads(_need(index_dir / "vocab_char.json").read_text(encoding="utf-8"))
+        policy_terms = json.loads(_need(index_dir / "vocab_policy.json").read_text(encoding="utf-8"))
+        arrays = {
+            name: np.load(_need(index_dir / f"{name}.npy"), allow_pickle=False)
+            for name in ("idf_word", "idf_char", "idf_policy", "coef_policy", "rows", "row_kind")
+        }
+        with np.load(_need(index_dir / "matrix.npz"), allow_pickle=False) as z:
+            mat = TermMajorMatrix(z["indptr"], z["indices"], z["data"], int(z["n_docs"]))
+    except IndexUnavailable:
+        raise
+    except (ValueError, OSError, KeyError, EOFError) as exc:
+        raise IndexUnavailable(
+            f"index files are corrupt or truncated ({type(exc).__name__}); run `faqbot build`"
+        ) from None
+    n_terms = len(word_terms) + len(char_terms)
+    consistent = (
+        len(word_terms) == manifest.n_word_terms == arrays["idf_word"].shape[0]
+        and len(char_terms) == manifest.n_char_terms == arrays["idf_char"].shape[0]
+        and mat.indptr.shape[0] == n_terms + 1
+        and mat.n_docs == manifest.n_rows == arrays["rows"].shape[0] == arrays["row_kind"].shape[0]
+        and len(policy_terms) == arrays["idf_policy"].shape[0] == arrays["coef_policy"].shape[0]
+        and (mat.indices.size == 0 or int(mat.indices.max()) < mat.n_docs)
+        and int(mat.indptr[-1]) == mat.indices.size == mat.data.size
+        and (arrays["rows"].size == 0 or int(arrays["rows"].max()) < len(manifest.entry_ids))
+    )
+    if not consistent:
+        raise IndexUnavailable("index files do not agree with each other (corrupt); run `faqbot build`")
+    missing = [i for i in manifest.entry_ids if kb.entry(i) is None]
+    if missing:
+        raise IndexUnavailable(f"index names entries not in the knowledge base ({missing[0]}); run `faqbot build`")
+    word_an, char_an = _analyzers(kb.synonyms, manifest.params)
+    offset = len(word_terms)
+    return Index(
+        manifest=manifest,
+        word=QueryVectorizer(
+            word_an, {t: i for i, t in enumerate(word_terms)}, arrays["idf_word"], manifest.params.sublinear_tf
+        ),
+        char=QueryVectorizer(
+            char_an,
+            {t: i + offset for i, t in enumerate(char_terms)},
+            np.concatenate([np.zeros(offset), arrays["idf_char"]]),
+            manifest.params.sublinear_tf,
+        ),
+        matrix=mat,
+        rows=arrays["rows"].astype(np.int64),
+        row_kind=arrays["row_kind"].astype(np.int64),
+        policy=PolicyModel.from_arrays(
+            policy_terms,
+            arrays["idf_policy"],
+            arrays["coef_policy"],
+            manifest.policy_intercept,
+            manifest.policy_threshold,
+            make_normalizer(kb.synonyms),
+        ),
+    )

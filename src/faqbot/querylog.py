@@ -1,0 +1,155 @@
+"""The query log: what users ask and how it went, for content review (SQLite).
+
+Writes go through a queue to one background thread, so answering never waits for the disk. If
+the database cannot be written (locked, read-only, disk full), answers still flow and the problem
+is logged once. The question text is kept only for answered and no-match outcomes, never for
+refusals (they can hold health information), and is deleted after the retention period.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+log = logging.getLogger("faqbot.querylog")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS queries (
+    request_id TEXT PRIMARY KEY,
+    ts REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    entry_id TEXT,
+    score REAL,
+    latency_ms REAL,
+    refusal_reason TEXT,
+    urgent INTEGER NOT NULL DEFAULT 0,
+    question TEXT
+);
+CREATE INDEX IF NOT EXISTS queries_ts ON queries(ts);
+CREATE TABLE IF NOT EXISTS feedback (
+    request_id TEXT NOT NULL,
+    ts REAL NOT NULL,
+    helpful INTEGER NOT NULL,
+    comment TEXT
+);
+CREATE INDEX IF NOT EXISTS feedback_request ON feedback(request_id);
+"""
+
+_STOP = object()
+
+
+def connect(path: Path, timeout: float = 0.5) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.executescript(SCHEMA)
+    return conn
+
+
+def purge(conn: sqlite3.Connection, retention_days: int, now: float | None = None) -> int:
+    """Delete question text older than the retention period; return how many rows lost it."""
+    cutoff = (now or time.time()) - retention_days * 86400
+    cur = conn.execute(
+        "UPDATE queries SET question = NULL WHERE ts < ? AND question IS NOT NULL", (cutoff,)
+    )
+    conn.execute("UPDATE feedback SET comment = NULL WHERE ts < ? AND comment IS NOT NULL", (cutoff,))
+    return cur.rowcount
+
+
+class QueryLog:
+    """Non-blocking writer. ``record`` and ``feedback`` return at once; a thread does the I/O."""
+
+    def __init__(self, path: Path, retention_days: int = 30, max_pending: int = 10_000) -> None:
+        self.path = Path(path)
+        self.retention_days = retention_days
+        self._q: queue.Queue[object] = queue.Queue(maxsize=max_pending)
+        self._warned = False
+        self.dropped = 0
+        self._thread = threading.Thread(target=self._run, name="faqbot-querylog", daemon=True)
+        self._thread.start()
+
+    def record(
+        self,
+        request_id: str,
+        outcome: str,
+        entry_id: str | None,
+        score: float | None,
+        latency_ms: float,
+        question: str | None,
+        refusal_reason: str | None = None,
+        urgent: bool = False,
+    ) -> None:
+        if outcome == "refused":
+            question = None  # never keep the text of a refused question
+        self._put(
+            (
+                "INSERT OR REPLACE INTO queries VALUES (?,?,?,?,?,?,?,?,?)",
+                (request_id, time.time(), outcome, entry_id, score, latency_ms, refusal_reason,
+                 int(urgent), question),
+            )
+        )
+
+    def feedback(self, request_id: str, helpful: bool, comment: str | None) -> None:
+        self._put(
+            (
+                "INSERT INTO feedback VALUES (?,?,?,?)",
+                (request_id, time.time(), int(helpful), comment),
+            )
+        )
+
+    def flush(self, timeout: float = 5.0) -> None:
+        """Wait until everything queued so far has been handled (for tests and shutdown)."""
+        done = threading.Event()
+        self._put(done)
+        done.wait(timeout)
+
+    def close(self) -> None:
+        self.flush()
+        self._put(_STOP)
+        self._thread.join(timeout=5)
+
+    def _put(self, item: object) -> None:
+        try:
+            self._q.put_nowait(item)
+        except queue.Full:
+            self.dropped += 1
+            self._warn_once("query log queue is full; dropping log records (answers unaffected)")
+
+    def _warn_once(self, message: str) -> None:
+        if not self._warned:
+            self._warned = True
+            log.warning(message)
+
+    def _run(self) -> None:
+        conn: sqlite3.Connection | None = None
+        last_purge = 0.0
+        while True:
+            item = self._q.get()
+            if item is _STOP:
+                break
+            if isinstance(item, threading.Event):
+                item.set()
+                continue
+            try:
+                if conn is None:
+                    conn = connect(self.path)
+                if time.time() - last_purge > 3600:
+                    purge(conn, self.retention_days)
+                    last_purge = time.time()
+                sql, params = item  # type: ignore[misc]
+                conn.execute(sql, params)
+            except (sqlite3.Error, OSError) as exc:
+                self.dropped += 1
+                self._warn_once(f"query log cannot be written ({type(exc).__name__}: {exc}); answers continue without it")
+                if conn is not None:
+                    try:
+                        conn.close()
+                    except sqlite3.Error:
+                        pass
+                    conn = None
+        if conn is not None:
+            conn.close()

@@ -1,0 +1,119 @@
+"""Ranking: a question in, the best entries with scores out. Nothing else.
+
+The score of an entry is the best cosine similarity between the question and any of the
+entry's phrasings (canonical question and alternates), or its answer text at a lower weight.
+Cosine is a weighted blend of word (and word-pair) TF-IDF and character n-gram TF-IDF; the
+blend is done by scaling the query, so one gather over one term-major matrix scores all rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .index import ROW_ANSWER, Index
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    word_weight: float = 0.5  # share of the word features in the blend (the rest: char n-grams)
+    answer_weight: float = 0.6  # an answer-text row counts at this fraction of its cosine
+    min_score: float = 0.3  # below this the best entry is not an answer: no_match
+    min_margin: float = 0.0  # best must beat the runner-up by this much when both are weak
+    margin_below: float = 0.0  # the margin rule applies only to best scores under this
+    suggest_score: float = 0.15  # no_match suggestions need at least this score
+    related_score: float = 0.2  # related entries beside an answer need at least this score
+
+
+@dataclass(frozen=True)
+class Match:
+    entry_id: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Ranking:
+    answered: bool
+    best: Match | None  # the entry answered with (None for no_match)
+    related: list[Match]  # other good matches, or suggestions for a no_match
+    matched_terms: list[str]
+
+
+class Retriever:
+    def __init__(self, index: Index, params: RetrievalParams | None = None) -> None:
+        self.index = index
+        self.params = params or RetrievalParams()
+        rows = index.rows
+        self._ids = index.entry_ids
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else np.zeros(0, int)
+        self._starts = starts
+        self._ends = np.r_[starts[1:], rows.size]
+        self._row_factor = np.where(index.row_kind == ROW_ANSWER, self.params.answer_weight, 1.0)
+        self._entry_of_start = rows[starts] if rows.size else rows
+
+    def _query(self, question: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a = self.params.word_weight
+        wi, ww = self.index.word(question)
+        ci, cw = self.index.char(question)
+        return np.concatenate([wi, ci]), np.concatenate([ww * a, cw * (1.0 - a)]), wi
+
+    def entry_scores(self, question: str) -> np.ndarray:
+        """One score per indexed entry, in ``index.entry_ids`` order."""
+        idx, w, _ = self._query(question)
+        return self._entry_scores(idx, w)
+
+    def _entry_scores(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(self._ids))
+        if self._starts.size == 0:
+            return out
+        row_scores = self.index.matrix.scores(idx, w) * self._row_factor
+        out[self._entry_of_start] = np.maximum.reduceat(row_scores, self._starts)
+        return out
+
+    def rank(self, question: str, top_k: int = 3) -> Ranking:
+        p = self.params
+        idx, w, word_idx = self._query(question)
+        scores = self._entry_scores(idx, w)
+        k = min(top_k + 1, scores.size)
+        if k == 0:
+            return Ranking(False, None, [], [])
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: deterministic
+        best = int(top[0])
+        best_score = float(scores[best])
+        runner_up = float(scores[top[1]]) if top.size > 1 else 0.0
+        answered = best_score >= p.min_score and not (
+            best_score < p.margin_below and best_score - runner_up < p.min_margin
+        )
+        if answered:
+            related = [
+                Match(self._ids[i], round(float(scores[i]), 4))
+                for i in top[1 : top_k + 1]
+                if scores[i] >= p.related_score
+            ]
+            return Ranking(
+                True,
+                Match(self._ids[best], round(best_score, 4)),
+                related,
+                self._matched_terms(word_idx, best),
+            )
+        suggestions = [
+            Match(self._ids[i], round(float(scores[i]), 4))
+            for i in top[:top_k]
+            if scores[i] >= p.suggest_score
+        ]
+        return Ranking(False, None, suggestions, [])
+
+    def _matched_terms(self, word_idx: np.ndarray, entry_pos: int) -> list[str]:
+        """The question's word features that occur in the entry's phrasings or answer."""
+        mat = self.index.matrix
+        lo, hi = self._starts[entry_pos], self._ends[entry_pos]
+        # entry positions and start positions coincide because rows are written entry by entry
+        hits = []
+        for t in word_idx:
+            docs = mat.indices[mat.indptr[t] : mat.indptr[t + 1]]
+            j = np.searchsorted(docs, lo)
+            if j < docs.size and docs[j] < hi:
+                hits.append(int(t))
+        return [term.replace("_", " ") for term in self.index.word.terms(np.asarray(hits))]

@@ -1,0 +1,170 @@
+"""The answering core: ``FaqBot.ask(question)`` runs the policy, then retrieval, then builds
+the response. The CLI and the HTTP API are thin layers over this one class.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from .features import make_normalizer
+from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
+from .knowledge import KnowledgeBase, load_knowledge_base
+from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
+from .policy import Policy
+from .retrieval import RetrievalParams, Retriever
+from .settings import Settings
+
+log = logging.getLogger("faqbot")
+
+MAX_QUESTION_CHARS = 1000
+DISCLAIMER = "General information from published sources, not medical advice."
+REFUSAL_MESSAGE = (
+    "I'm sorry, I can't advise on a personal medical situation. A qualified clinician who can "
+    "examine you and knows your history is the right person to ask; the general topics below "
+    "may help you prepare for that conversation."
+)
+URGENT_MESSAGE = (
+    "What you describe may need urgent attention. Please contact your surgeon or clinic now, or "
+    "your local emergency services if it is severe or getting worse. This service cannot assess "
+    "symptoms."
+)
+NO_MATCH_MESSAGE = (
+    "Sorry, I don't have an answer to that. I can answer general questions about nanofat, "
+    "microfat and fat transfer: what they are, how they are done, recovery, cost and risks."
+)
+NO_MATCH_WITH_SUGGESTIONS = (
+    "Sorry, I don't have a confident answer to that. Did you mean one of these questions?"
+)
+
+
+class QuestionError(ValueError):
+    """The question cannot be answered as given (empty, too long). ``code`` names the problem."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+
+
+def validate_question(question: object) -> str:
+    if not isinstance(question, str):
+        raise QuestionError("invalid_question", "question must be a string")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(
+            "question_too_long",
+            f"question is {len(question)} characters; the limit is {MAX_QUESTION_CHARS}",
+        )
+    if not question.strip():
+        raise QuestionError("empty_question", "question is empty; type a question")
+    return question
+
+
+def ensure_index(kb: KnowledgeBase, settings: Settings) -> Index:
+    """Load the index, rebuilding it first if it is missing or stale and the settings allow."""
+    params = IndexParams(include_drafts=settings.include_drafts)
+    try:
+        index = load_index(settings.index_dir, kb)
+        if index.manifest.params.include_drafts != settings.include_drafts:
+            raise IndexUnavailable(
+                "index was built with a different include_drafts setting; run `faqbot build`"
+            )
+        return index
+    except IndexUnavailable as exc:
+        if settings.rebuild == "never":
+            raise
+        log.warning("rebuilding index: %s", exc)
+    build_index(kb, settings.index_dir, params)
+    return load_index(settings.index_dir, kb)
+
+
+@dataclass
+class FaqBot:
+    kb: KnowledgeBase
+    index: Index
+    retriever: Retriever
+    policy: Policy
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> FaqBot:
+        """Load the knowledge base and its index (raises KnowledgeBaseError / IndexUnavailable)."""
+        settings = settings or Settings()
+        kb = load_knowledge_base(settings.faq_dir)
+        index = ensure_index(kb, settings)
+        return cls.from_parts(kb, index, settings)
+
+    @classmethod
+    def from_parts(cls, kb: KnowledgeBase, index: Index, settings: Settings) -> FaqBot:
+        params = RetrievalParams(
+            word_weight=settings.word_weight,
+            answer_weight=settings.answer_weight,
+            min_score=settings.min_score,
+            suggest_score=settings.suggest_score,
+            related_score=settings.related_score,
+        )
+        policy = Policy(index.policy, make_normalizer(kb.synonyms), settings.policy_threshold)
+        return cls(kb, index, Retriever(index, params), policy)
+
+    # ------------------------------------------------------------------ answering
+
+    def ask(self, question: str, top_k: int = 3, request_id: str | None = None) -> AskResponse:
+        """Answer one question. Raises :class:`QuestionError` for empty or too-long input."""
+        question = validate_question(question)
+        top_k = max(1, min(int(top_k), 10))
+        rid = request_id or secrets.token_hex(8)
+        decision = self.policy.decide(question)
+        if decision.refuse:
+            ranking = self.retriever.rank(question, top_k=3)
+            topics = ([ranking.best] if ranking.best else []) + ranking.related
+            return AskResponse(
+                status=Status.refused,
+                related=[self._related(m) for m in topics[:3]],
+                message=URGENT_MESSAGE if decision.urgent else REFUSAL_MESSAGE,
+                refusal=Refusal(reason=decision.reason, urgent=decision.urgent),
+                disclaimer=DISCLAIMER,
+                request_id=rid,
+            )
+        ranking = self.retriever.rank(question, top_k=top_k)
+        if ranking.best is None:
+            return AskResponse(
+                status=Status.no_match,
+                related=[self._related(m) for m in ranking.related],
+                message=NO_MATCH_WITH_SUGGESTIONS if ranking.related else NO_MATCH_MESSAGE,
+                disclaimer=DISCLAIMER,
+                request_id=rid,
+            )
+        return AskResponse(
+            status=Status.answered,
+            answer=self.answer_for(ranking.best.entry_id, ranking.best.score),
+            related=[self._related(m) for m in ranking.related],
+            matched_terms=ranking.matched_terms,
+            disclaimer=DISCLAIMER,
+            request_id=rid,
+        )
+
+    def answer_for(self, entry_id: str, score: float) -> Answer:
+        entry = self.kb.entry(entry_id)
+        assert entry is not None  # the index only names entries of this knowledge base
+        return Answer(
+            id=entry.id,
+            question=entry.question,
+            text=entry.answer,
+            topic=entry.topic,
+            score=score,
+            sources=[
+                SourcePassage(
+                    source_id=src.id,
+                    title=src.meta.title,
+                    publisher=src.meta.publisher,
+                    url=src.meta.url,
+                    passage=passage,
+                    start=start,
+                    end=end,
+                )
+                for src, start, end, passage in self.kb.passages(entry)
+            ],
+        )
+
+    def _related(self, match) -> Related:  # type: ignore[no-untyped-def]
+        entry = self.kb.entry(match.entry_id)
+        return Related(id=match.entry_id, question=entry.question if entry else "", score=match.score)

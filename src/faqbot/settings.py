@@ -1,0 +1,61 @@
+"""All settings in one object, read from ``FAQBOT_*`` environment variables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+
+def project_root() -> Path:
+    """The folder holding ``faq/``: the current directory if it has one, else the checkout."""
+    cwd = Path.cwd()
+    if (cwd / "faq").is_dir():
+        return cwd
+    return Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAQBOT_", extra="ignore")
+
+    faq_dir: Path = Field(default_factory=lambda: project_root() / "faq")
+    index_dir: Path = Field(default_factory=lambda: project_root() / "index")
+    # What to do at start-up when the index is missing or stale: rebuild it, or refuse to start.
+    rebuild: Literal["if-stale", "never"] = "if-stale"
+    include_drafts: bool = False  # serve draft entries too (staging only)
+
+    # Retrieval (calibrated on faq/eval/dev.tsv; see benchmarks/README.md)
+    word_weight: float = Field(0.5, ge=0, le=1)
+    answer_weight: float = Field(0.6, ge=0, le=1)
+    min_score: float = Field(0.3, ge=0, le=1)
+    suggest_score: float = Field(0.15, ge=0, le=1)
+    related_score: float = Field(0.2, ge=0, le=1)
+    policy_threshold: float | None = Field(None, ge=0, le=1)
+
+    # HTTP
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    max_body_bytes: int = Field(16 * 1024, ge=1024)
+    rate_limit_per_minute: int = Field(60, ge=0)  # per client address; 0 turns it off
+    rate_limit_burst: int = Field(20, ge=1)
+    trust_proxy_headers: bool = False
+    log_level: str = "INFO"
+    review_token: str | None = None
+
+    # Query log (SQLite). Empty path turns it off.
+    query_log: Path | None = Field(default_factory=lambda: project_root() / "var" / "queries.sqlite3")
+    retention_days: int = Field(30, ge=1)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, v: object) -> object:
+        if isinstance(v, str):
+            return [o.strip() for o in v.split(",") if o.strip()]
+        return v
+
+    @field_validator("query_log", mode="before")
+    @classmethod
+    def _empty_is_off(cls, v: object) -> object:
+        return None if v in ("", None) else v

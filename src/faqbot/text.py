@@ -1,0 +1,54 @@
+"""Text normalisation shared by the knowledge base, retrieval and the refusal policy.
+
+All functions here are linear in the input: no regular expression with nested quantifiers,
+so no input can make them backtrack catastrophically.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"), "-")
+_QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u201d"): '"'}
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+
+
+def collapse_ws(text: str) -> str:
+    return _WS.sub(" ", text).strip()
+
+
+def fold(text: str) -> str:
+    """Unicode-compatibility fold, lower case, ASCII dashes and quotes, control chars removed."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    return text.translate(_DASHES).translate(_QUOTES).lower()
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens of already folded text ("0.1" and "5,000" stay whole)."""
+    return _TOKEN.findall(text)
+
+
+def numbers(text: str) -> list[str]:
+    return _NUMBER.findall(text)
+
+
+def phrasing_key(text: str) -> str:
+    """What makes two phrasings 'the same' for duplicate detection: case and punctuation aside."""
+    return " ".join(tokens(fold(text)))
+
+
+_ABBREV = re.compile(r"\b(?:Dr|Drs|Mr|Mrs|Ms|vs|e\.g|i\.e|etc|approx|no|St|MD|Jr|Sr)\.$", re.I)
+
+
+def count_sentences(text: str) -> int:
+    parts = re.split(r"(?<=[.!?])\s+(?=[\"'(\u201c]?[A-Z0-9])", collapse_ws(text))
+    count = 0
+    for i, part in enumerate(parts):
+        if i + 1 < len(parts) and _ABBREV.search(part):
+            continue
+        count += 1
+    return count
