@@ -10,6 +10,7 @@ import json
 import logging
 import math
 import re
+import secrets
 import sys
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
@@ -75,8 +76,12 @@ def configure_logging(level: str) -> None:
     root.setLevel(level.upper())
 
 
-def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+def error_response(
+    status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=headers
+    )
 
 
 # --------------------------------------------------------------------------- ASGI middleware
@@ -147,13 +152,19 @@ class GuardMiddleware:
                 if wait > 0:
                     retry = str(max(1, math.ceil(wait)))
                     resp = error_response(
-                        429, "rate_limited", f"too many requests; try again in {retry} s",
+                        429,
+                        "rate_limited",
+                        f"too many requests; try again in {retry} s",
                         {"Retry-After": retry},
                     )
                     await resp(scope, receive, send_wrapper)
                     return
-                declared = next((v for k, v in scope.get("headers", []) if k == b"content-length"), None)
-                if declared is not None and (not declared.isdigit() or int(declared) > self.max_body):
+                declared = next(
+                    (v for k, v in scope.get("headers", []) if k == b"content-length"), None
+                )
+                if declared is not None and (
+                    not declared.isdigit() or int(declared) > self.max_body
+                ):
                     resp = error_response(
                         413, "body_too_large", f"request body is over {self.max_body} bytes"
                     )
@@ -162,7 +173,9 @@ class GuardMiddleware:
                 receive = self._limited(receive)
             await self.app(scope, receive, send_wrapper)
         except _BodyTooLarge:
-            resp = error_response(413, "body_too_large", f"request body is over {self.max_body} bytes")
+            resp = error_response(
+                413, "body_too_large", f"request body is over {self.max_body} bytes"
+            )
             await resp(scope, receive, send_wrapper)
         finally:
             if path.startswith("/v1/") or status_holder[0] >= 400:
@@ -250,14 +263,18 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
+            exc.status_code, "http_error"
+        )
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return error_response(exc.status_code, code, detail, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error", extra={"fields": {"error": type(exc).__name__}})
-        return error_response(500, "internal_error", "something went wrong on our side; please try again")
+        return error_response(
+            500, "internal_error", "something went wrong on our side; please try again"
+        )
 
     # ------------------------------------------------------------------ endpoints
 
@@ -278,7 +295,9 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
                 resp.request_id,
                 resp.status.value,
                 resp.answer.id if resp.answer else None,
-                resp.answer.score if resp.answer else (resp.related[0].score if resp.related else None),
+                resp.answer.score
+                if resp.answer
+                else (resp.related[0].score if resp.related else None),
                 (time.perf_counter() - started) * 1000,
                 body.question if resp.status is not Status.refused else None,
                 resp.refusal.reason if resp.refusal else None,
@@ -296,7 +315,9 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         return FeedbackResponse()
 
     @app.get("/v1/entries", tags=["content"])
-    async def entries(request: Request, topic: str | None = Query(None, max_length=80)) -> dict[str, Any]:
+    async def entries(
+        request: Request, topic: str | None = Query(None, max_length=80)
+    ) -> dict[str, Any]:
         """The entries served, optionally for one topic."""
         bot: FaqBot = request.app.state.bot
         items = [
@@ -304,7 +325,10 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             for e in (bot.kb.entry(i) for i in bot.index.entry_ids)
             if e is not None and (topic is None or e.topic == topic)
         ]
-        return {"entries": items, "topics": sorted({e.topic for e in bot.kb.entries if e.id in set(bot.index.entry_ids)})}
+        return {
+            "entries": items,
+            "topics": sorted({e.topic for e in bot.kb.entries if e.id in set(bot.index.entry_ids)}),
+        }
 
     @app.get("/v1/entries/{entry_id}", response_model=Answer, tags=["content"])
     async def entry(entry_id: str, request: Request) -> Answer:
@@ -322,8 +346,15 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         if src is None:
             raise StarletteHTTPException(404, "no such source")
         m = src.meta
-        return {"id": m.id, "title": m.title, "publisher": m.publisher, "author": m.author,
-                "date": m.date, "url": m.url, "text": src.text}
+        return {
+            "id": m.id,
+            "title": m.title,
+            "publisher": m.publisher,
+            "author": m.author,
+            "date": m.date,
+            "url": m.url,
+            "text": src.text,
+        }
 
     @app.get("/healthz", tags=["ops"])
     async def healthz() -> dict[str, str]:
@@ -335,7 +366,9 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         """The index is loaded and still matches the knowledge base on disk."""
         bot: FaqBot | None = getattr(request.app.state, "bot", None)
         if bot is None:
-            return JSONResponse({"status": "not_ready", "reason": "index not loaded"}, status_code=503)
+            return JSONResponse(
+                {"status": "not_ready", "reason": "index not loaded"}, status_code=503
+            )
         checked_at, fresh = request.app.state.digest_checked
         if time.monotonic() - checked_at > 5:  # hashing the files is cheap, but not per request
             try:
@@ -345,13 +378,23 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             request.app.state.digest_checked = (time.monotonic(), fresh)
         if not fresh:
             return JSONResponse(
-                {"status": "stale", "reason": "knowledge base changed since the index was built; run `faqbot build` and restart"},
+                {
+                    "status": "stale",
+                    "reason": "knowledge base changed since the index was built; run `faqbot build` and restart",
+                },
                 status_code=503,
             )
-        return JSONResponse({"status": "ready", "entries": len(bot.index.entry_ids),
-                             "built_at": bot.index.manifest.built_at})
+        return JSONResponse(
+            {
+                "status": "ready",
+                "entries": len(bot.index.entry_ids),
+                "built_at": bot.index.manifest.built_at,
+            }
+        )
 
     _mount_widget(app)
+    if settings.review_token:
+        _mount_review(app, settings.review_token)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -377,15 +420,42 @@ def _mount_widget(app: FastAPI) -> None:
     async def widget_js() -> Response:
         if not widget.is_file():
             raise StarletteHTTPException(404, "widget not installed")
-        return Response(widget.read_bytes(), media_type="application/javascript",
-                        headers={"Cache-Control": "public, max-age=300"})
+        return Response(
+            widget.read_bytes(),
+            media_type="application/javascript",
+            headers={"Cache-Control": "public, max-age=300"},
+        )
 
     @app.get("/", include_in_schema=False)
     async def demo_page() -> Response:
         if not demo.is_file():
             return JSONResponse({"service": "faqbot", "docs": "/docs", "ask": "POST /v1/ask"})
-        return Response(demo.read_bytes(), media_type="text/html; charset=utf-8",
-                        headers={"Content-Security-Policy": csp})
+        return Response(
+            demo.read_bytes(),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": csp},
+        )
+
+
+def _mount_review(app: FastAPI, token: str) -> None:
+    """The review report at ``/review``, for reviewers holding the bearer token."""
+    expected = f"Bearer {token}".encode()
+
+    @app.get("/review", include_in_schema=False)
+    async def review_page(request: Request) -> Response:
+        given = request.headers.get("authorization", "").encode()
+        if not secrets.compare_digest(given, expected):
+            raise StarletteHTTPException(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
+        from .review import build_review, render_html
+
+        bot: FaqBot = request.app.state.bot
+        cached = getattr(request.app.state, "review_report", None)
+        if cached is None:
+            cached = request.app.state.review_report = build_review(bot.kb)
+        nonce = secrets.token_urlsafe(16)
+        csp = f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; frame-ancestors 'none'"
+        return Response(render_html(cached, nonce=nonce), media_type="text/html; charset=utf-8",
+                        headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
 
 
 def app_from_env() -> FastAPI:

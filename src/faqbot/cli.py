@@ -42,10 +42,16 @@ def _load_bot(settings: Settings) -> FaqBot:
 
 
 faq_option = click.option(
-    "--faq", "faq", type=click.Path(path_type=Path, file_okay=False), help="Knowledge-base folder (default: ./faq)."
+    "--faq",
+    "faq",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Knowledge-base folder (default: ./faq).",
 )
 index_option = click.option(
-    "--index", "index", type=click.Path(path_type=Path, file_okay=False), help="Index folder (default: ./index)."
+    "--index",
+    "index",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Index folder (default: ./index).",
 )
 
 
@@ -113,7 +119,12 @@ def check(faq: Path | None, coverage: bool, min_coverage: float, verbose: bool) 
 @main.command()
 @faq_option
 @index_option
-@click.option("--include-drafts", is_flag=True, envvar="FAQBOT_INCLUDE_DRAFTS", help="Index draft entries too (staging).")
+@click.option(
+    "--include-drafts",
+    is_flag=True,
+    envvar="FAQBOT_INCLUDE_DRAFTS",
+    help="Index draft entries too (staging).",
+)
 def build(faq: Path | None, index: Path | None, include_drafts: bool) -> None:
     """Fit the TF-IDF index and the refusal classifier; write them atomically to index/.
 
@@ -170,7 +181,9 @@ def render(resp: AskResponse) -> str:
 @click.option("--top-k", default=3, show_default=True, type=click.IntRange(1, 10))
 @faq_option
 @index_option
-def ask(question: str | None, as_json: bool, top_k: int, faq: Path | None, index: Path | None) -> None:
+def ask(
+    question: str | None, as_json: bool, top_k: int, faq: Path | None, index: Path | None
+) -> None:
     """Answer QUESTION; without it, answer each line of standard input as one JSON line.
 
     \b
@@ -231,21 +244,54 @@ def chat(faq: Path | None, index: Path | None) -> None:
 
 @main.command("eval")
 @click.option(
-    "--set", "eval_set", default="test", show_default=True,
-    type=click.Choice(["dev", "test", "all"]), help="Which split of faq/eval/ to run.",
+    "--set",
+    "eval_set",
+    default="test",
+    show_default=True,
+    type=click.Choice(["dev", "test", "all"]),
+    help="Which split of faq/eval/ to run.",
 )
-@click.option("--file", "files", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Evaluate these TSV files instead.")
-@click.option("--min-answer", default=0.95, show_default=True, help="Gate: answerable questions correct at rank 1.")
-@click.option("--min-nomatch", default=0.95, show_default=True, help="Gate: out-of-scope questions not answered.")
-@click.option("--min-refusal-recall", default=0.98, show_default=True, help="Gate on the policy held-out set.")
-@click.option("--max-over-refusal", default=0.03, show_default=True, help="Gate on the policy held-out set.")
+@click.option(
+    "--file",
+    "files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Evaluate these TSV files instead.",
+)
+@click.option(
+    "--min-answer",
+    default=0.95,
+    show_default=True,
+    help="Gate: answerable questions correct at rank 1.",
+)
+@click.option(
+    "--min-nomatch",
+    default=0.95,
+    show_default=True,
+    help="Gate: out-of-scope questions not answered.",
+)
+@click.option(
+    "--min-refusal-recall", default=0.98, show_default=True, help="Gate on the policy held-out set."
+)
+@click.option(
+    "--max-over-refusal", default=0.03, show_default=True, help="Gate on the policy held-out set."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="Do not list the misses.")
 @faq_option
 @index_option
-def eval_(eval_set: str, files: tuple[Path, ...], min_answer: float, min_nomatch: float,
-          min_refusal_recall: float, max_over_refusal: float, as_json: bool, quiet: bool,
-          faq: Path | None, index: Path | None) -> None:
+def eval_(
+    eval_set: str,
+    files: tuple[Path, ...],
+    min_answer: float,
+    min_nomatch: float,
+    min_refusal_recall: float,
+    max_over_refusal: float,
+    as_json: bool,
+    quiet: bool,
+    faq: Path | None,
+    index: Path | None,
+) -> None:
     """Measure answer, no-match and refusal quality; exit 1 below the gates.
 
     \b
@@ -268,7 +314,11 @@ def eval_(eval_set: str, files: tuple[Path, ...], min_answer: float, min_nomatch
         _fail(str(exc), EXIT_USAGE)
     res = evaluate(bot, rows)
     heldout = settings.faq_dir / "policy" / "heldout.tsv"
-    pol = evaluate_policy(bot, heldout) if heldout.is_file() and not any(f == heldout for f in files) else None
+    pol = (
+        evaluate_policy(bot, heldout)
+        if heldout.is_file() and not any(f == heldout for f in files)
+        else None
+    )
     gates = []
     acc = res.answerable_accuracy
     if acc is not None:
@@ -277,16 +327,38 @@ def eval_(eval_set: str, files: tuple[Path, ...], min_answer: float, min_nomatch
     if nm is not None:
         gates.append(("out-of-scope not answered", nm, min_nomatch, nm >= min_nomatch))
     if pol is not None:
-        gates.append(("refusal recall (policy held-out)", pol.recall, min_refusal_recall, pol.recall >= min_refusal_recall))
-        gates.append(("over-refusal (policy held-out)", pol.over_refusal, max_over_refusal, pol.over_refusal <= max_over_refusal))
+        gates.append(
+            (
+                "refusal recall (policy held-out)",
+                pol.recall,
+                min_refusal_recall,
+                pol.recall >= min_refusal_recall,
+            )
+        )
+        gates.append(
+            (
+                "over-refusal (policy held-out)",
+                pol.over_refusal,
+                max_over_refusal,
+                pol.over_refusal <= max_over_refusal,
+            )
+        )
     passed = all(g[3] for g in gates)
     if as_json:
-        click.echo(json.dumps({
-            "files": [str(f) for f in files],
-            "answers": res.as_dict(),
-            "policy_heldout": pol.as_dict() if pol else None,
-            "gates": [{"name": n, "value": v, "limit": lim, "passed": ok} for n, v, lim, ok in gates],
-        }, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "files": [str(f) for f in files],
+                    "answers": res.as_dict(),
+                    "policy_heldout": pol.as_dict() if pol else None,
+                    "gates": [
+                        {"name": n, "value": v, "limit": lim, "passed": ok}
+                        for n, v, lim, ok in gates
+                    ],
+                },
+                indent=2,
+            )
+        )
         sys.exit(EXIT_OK if passed else EXIT_FAIL)
     click.echo(f"evaluated {len(rows)} questions from {', '.join(f.name for f in files)}")
     for kind, ok, n, a in per_kind_table(res):
@@ -294,7 +366,9 @@ def eval_(eval_set: str, files: tuple[Path, ...], min_answer: float, min_nomatch
     if res.mrr3 is not None:
         click.echo(f"  MRR@3 (answer+general): {res.mrr3:.3f}")
     if res.no_match_precision is not None:
-        click.echo(f"  no_match precision: {res.no_match_precision:.1%} of {res.predicted_no_match}")
+        click.echo(
+            f"  no_match precision: {res.no_match_precision:.1%} of {res.predicted_no_match}"
+        )
     if res.refusal_precision is not None:
         click.echo(f"  refusal precision: {res.refusal_precision:.1%} of {res.refused_total}")
     if res.total["general"]:
@@ -345,3 +419,116 @@ def serve(host: str, port: int, workers: int) -> None:
         server_header=False,
         proxy_headers=settings.trust_proxy_headers,
     )
+
+
+# ---------------------------------------------------------------------- approve
+
+
+@main.command()
+@click.argument("entry_ids", nargs=-1)
+@click.option("--reviewer", required=True, help="Who reviewed the entries against their sources.")
+@click.option(
+    "--all-unchanged",
+    is_flag=True,
+    help="Also approve every entry unchanged since its last approval.",
+)
+@click.option("--topic", help="Approve every entry of this topic.")
+@faq_option
+def approve(
+    entry_ids: tuple[str, ...],
+    reviewer: str,
+    all_unchanged: bool,
+    topic: str | None,
+    faq: Path | None,
+) -> None:
+    """Record that REVIEWER checked ENTRY_IDS against their sources.
+
+    The entry files keep their comments and order. Editing an approved entry's question,
+    answer or citations later lapses it to draft until it is approved again.
+
+    \b
+    Examples:
+      faqbot approve cost-typical-range --reviewer "A. Editor"
+      faqbot approve --topic risks --reviewer "A. Editor"
+      faqbot approve --all-unchanged --reviewer "A. Editor"
+    """
+    from .approval import ApprovalError, unchanged_since_approval
+    from .approval import approve as do_approve
+
+    settings = _settings(faq)
+    try:
+        kb = load_knowledge_base(settings.faq_dir)
+    except KnowledgeBaseError as exc:
+        _fail(f"{exc}\nfix these before approving")
+    ids = list(entry_ids)
+    if topic:
+        ids += [e.id for e in kb.entries if e.topic == topic]
+    if all_unchanged:
+        ids += unchanged_since_approval(kb)
+    if not ids:
+        _fail("name entry ids, --topic or --all-unchanged", EXIT_USAGE)
+    try:
+        done = do_approve(kb, ids, reviewer)
+    except ApprovalError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    click.echo(f"approved {len(done)} entr{'y' if len(done) == 1 else 'ies'} as {reviewer}")
+
+
+# ---------------------------------------------------------------------- review / report
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: review.html / stdout for json and csv).")
+@faq_option
+def review(fmt: str, output: Path | None, faq: Path | None) -> None:
+    """Write the content-review report: each entry beside its sources, with warnings.
+
+    \b
+    Examples:
+      faqbot review                       # review.html, open it in a browser
+      faqbot review --format csv > review.csv
+    """
+    from .approval import write_atomic
+    from .review import build_review, render_html, to_csv, to_json
+
+    settings = _settings(faq)
+    kb, problems = check_knowledge_base(settings.faq_dir)
+    if kb is None:
+        _fail("; ".join(str(p) for p in problems))
+    for p in problems:
+        click.echo(f"warning: {p}", err=True)
+    rep = build_review(kb)
+    text = {"html": render_html, "json": to_json, "csv": to_csv}[fmt](rep)
+    if output is None and fmt == "html":
+        output = Path("review.html")
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output.resolve(), text)
+        s = rep.summary
+        click.echo(f"wrote {output}: {s['entries']} entries, {s['approved']} approved, {s['with_warnings']} with warnings, coverage {s['coverage']:.1%}", err=True)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Query log (default: FAQBOT_QUERY_LOG).")
+def report(fmt: str, limit: int, log_path: Path | None) -> None:
+    """Summarise live questions: no-match questions, weak answers, feedback, refusals.
+
+    \b
+    Example:
+      faqbot report
+      faqbot report --format csv > live.csv
+    """
+    from .report import live_report, to_csv, to_json, to_text
+
+    path = log_path or Settings().query_log
+    if path is None:
+        _fail("the query log is turned off (FAQBOT_QUERY_LOG is empty)", EXIT_USAGE)
+    try:
+        rep = live_report(path, limit)
+    except (FileNotFoundError, OSError) as exc:
+        _fail(str(exc))
+    click.echo({"text": to_text, "json": to_json, "csv": to_csv}[fmt](rep))

@@ -16,11 +16,7 @@ from .text import fold, tokens
 # Function words that carry no topic. Words that carry intent ("how", "long", "much", "when",
 # "why", "who") are kept: "how long" and "how much" ask different things.
 STOP_WORDS = frozenset(
-    """a an the of to and or in on for is are be been being it its this that these those with as at
-    by from was were do does did done i me my mine you your yours we our us they them their he she
-    his her can could would should will shall may might must there here so if than then also
-    just about into any some get got have has had am im i'm please tell know want like really
-    what which""".split()
+    ["a", "an", "the", "of", "to", "and", "or", "in", "on", "for", "is", "are", "be", "been", "being", "it", "its", "this", "that", "these", "those", "with", "as", "at", "by", "from", "was", "were", "do", "does", "did", "done", "i", "me", "my", "mine", "you", "your", "yours", "we", "our", "us", "they", "them", "their", "he", "she", "his", "her", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "there", "here", "so", "if", "than", "then", "also", "just", "about", "into", "any", "some", "get", "got", "have", "has", "had", "am", "im", "i'm", "please", "tell", "know", "want", "like", "really", "what", "which"]
 )
 
 

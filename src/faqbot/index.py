@@ -24,6 +24,7 @@ import platform
 import shutil
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,12 +85,16 @@ class Index:
         return self.manifest.entry_ids
 
 
-def _analyzers(kb_synonyms: list[list[str]], params: IndexParams) -> tuple[WordAnalyzer, CharAnalyzer]:
+def _analyzers(
+    kb_synonyms: list[list[str]], params: IndexParams
+) -> tuple[WordAnalyzer, CharAnalyzer]:
     norm = make_normalizer(kb_synonyms)
     return WordAnalyzer(norm), CharAnalyzer(norm, params.char_ngram_min, params.char_ngram_max)
 
 
-def documents(kb: KnowledgeBase, include_drafts: bool) -> tuple[list[str], list[str], list[int], list[int]]:
+def documents(
+    kb: KnowledgeBase, include_drafts: bool
+) -> tuple[list[str], list[str], list[int], list[int]]:
     """The texts the index is fitted on: one row per phrasing and one per answer."""
     entries = kb.served_entries(include_drafts)
     ids = [e.id for e in entries]
@@ -236,11 +241,15 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
             f"index format {manifest.format_version} is not {FORMAT_VERSION}; run `faqbot build`"
         )
     if manifest.kb_digest != kb.digest:
-        raise IndexUnavailable("index is stale: the knowledge base changed since it was built; run `faqbot build`")
+        raise IndexUnavailable(
+            "index is stale: the knowledge base changed since it was built; run `faqbot build`"
+        )
     try:
         word_terms = json.loads(_need(index_dir / "vocab_word.json").read_text(encoding="utf-8"))
         char_terms = json.loads(_need(index_dir / "vocab_char.json").read_text(encoding="utf-8"))
-        policy_terms = json.loads(_need(index_dir / "vocab_policy.json").read_text(encoding="utf-8"))
+        policy_terms = json.loads(
+            _need(index_dir / "vocab_policy.json").read_text(encoding="utf-8")
+        )
         arrays = {
             name: np.load(_need(index_dir / f"{name}.npy"), allow_pickle=False)
             for name in ("idf_word", "idf_char", "idf_policy", "coef_policy", "rows", "row_kind")
@@ -249,7 +258,7 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
             mat = TermMajorMatrix(z["indptr"], z["indices"], z["data"], int(z["n_docs"]))
     except IndexUnavailable:
         raise
-    except (ValueError, OSError, KeyError, EOFError) as exc:
+    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexUnavailable(
             f"index files are corrupt or truncated ({type(exc).__name__}); run `faqbot build`"
         ) from None
@@ -265,16 +274,23 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
         and (arrays["rows"].size == 0 or int(arrays["rows"].max()) < len(manifest.entry_ids))
     )
     if not consistent:
-        raise IndexUnavailable("index files do not agree with each other (corrupt); run `faqbot build`")
+        raise IndexUnavailable(
+            "index files do not agree with each other (corrupt); run `faqbot build`"
+        )
     missing = [i for i in manifest.entry_ids if kb.entry(i) is None]
     if missing:
-        raise IndexUnavailable(f"index names entries not in the knowledge base ({missing[0]}); run `faqbot build`")
+        raise IndexUnavailable(
+            f"index names entries not in the knowledge base ({missing[0]}); run `faqbot build`"
+        )
     word_an, char_an = _analyzers(kb.synonyms, manifest.params)
     offset = len(word_terms)
     return Index(
         manifest=manifest,
         word=QueryVectorizer(
-            word_an, {t: i for i, t in enumerate(word_terms)}, arrays["idf_word"], manifest.params.sublinear_tf
+            word_an,
+            {t: i for i, t in enumerate(word_terms)},
+            arrays["idf_word"],
+            manifest.params.sublinear_tf,
         ),
         char=QueryVectorizer(
             char_an,

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .models import Entry, SourceMeta, TopicFile
+from .models import Entry, SourceMeta
 from .text import collapse_ws, count_sentences, numbers, phrasing_key
 
 MAX_ANSWER_SENTENCES = 4
@@ -225,7 +225,9 @@ def _check_entry(
     for num in dict.fromkeys(numbers(entry.answer)):
         if num not in joined:
             problems.append(
-                Problem(rel, entry.id, f"number {num!r} in the answer appears in none of its quotes")
+                Problem(
+                    rel, entry.id, f"number {num!r} in the answer appears in none of its quotes"
+                )
             )
     n = count_sentences(entry.answer)
     if n > MAX_ANSWER_SENTENCES:
@@ -288,9 +290,7 @@ def check_knowledge_base(root: Path | str) -> tuple[KnowledgeBase | None, list[P
                 problems += [Problem(rel, label, m) for m in msgs]
                 continue
             if entry.id in files:
-                problems.append(
-                    Problem(rel, entry.id, f"duplicate id (also in {files[entry.id]})")
-                )
+                problems.append(Problem(rel, entry.id, f"duplicate id (also in {files[entry.id]})"))
                 continue
             files[entry.id] = rel
             _check_entry(entry, rel, sources, problems)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -58,7 +58,7 @@ class Citation(_Strict):
     quote: str = Field(min_length=4, max_length=1200)
 
 
-class ReviewStatus(str, Enum):
+class ReviewStatus(StrEnum):
     draft = "draft"
     approved = "approved"
 
@@ -107,7 +107,9 @@ class Entry(_Strict):
     @property
     def approved(self) -> bool:
         """Approved and unchanged since approval (an edited entry lapses to draft)."""
-        return self.review.status is ReviewStatus.approved and self.review.hash == self.content_hash()
+        return (
+            self.review.status is ReviewStatus.approved and self.review.hash == self.content_hash()
+        )
 
     @property
     def phrasings(self) -> list[str]:
@@ -122,7 +124,7 @@ class TopicFile(_Strict):
 # --------------------------------------------------------------------------- answers
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     answered = "answered"
     refused = "refused"
     no_match = "no_match"

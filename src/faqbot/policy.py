@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,8 +54,15 @@ def load_policy_rows(path: Path) -> list[PolicyRow]:
         for n, rec in enumerate(reader, start=2):
             if not rec:
                 continue
-            if len(rec) != 3 or rec[0] not in LABELS or rec[1] not in ("0", "1") or not rec[2].strip():
-                raise PolicyDataError(f"{path}:{n}: expected label(personal|general), urgent(0|1), question")
+            if (
+                len(rec) != 3
+                or rec[0] not in LABELS
+                or rec[1] not in ("0", "1")
+                or not rec[2].strip()
+            ):
+                raise PolicyDataError(
+                    f"{path}:{n}: expected label(personal|general), urgent(0|1), question"
+                )
             rows.append(PolicyRow(rec[0] == "personal", rec[1] == "1", rec[2].strip()))
     return rows
 
@@ -69,9 +75,11 @@ class PolicyAnalyzer:
 
     def __call__(self, text: str) -> list[str]:
         t = self.normalize(text)
-        return t + [f"{a} {b}" for a, b in zip(t, t[1:], strict=False)] + [
-            f"{a} {b} {c}" for a, b, c in zip(t, t[1:], t[2:], strict=False)
-        ]
+        return (
+            t
+            + [f"{a} {b}" for a, b in zip(t, t[1:], strict=False)]
+            + [f"{a} {b} {c}" for a, b, c in zip(t, t[1:], t[2:], strict=False)]
+        )
 
 
 @dataclass
@@ -96,11 +104,18 @@ class PolicyModel:
         vec = QueryVectorizer(
             PolicyAnalyzer(normalizer), {t: i for i, t in enumerate(vocabulary)}, idf, True
         )
-        return cls(vocabulary, np.asarray(idf), np.asarray(coef, dtype=np.float64), intercept, threshold, vec)
+        return cls(
+            vocabulary,
+            np.asarray(idf),
+            np.asarray(coef, dtype=np.float64),
+            intercept,
+            threshold,
+            vec,
+        )
 
     def probability(self, text: str) -> float:
         """Probability that ``text`` asks for personal advice."""
-        idx, w = self.vectorizer(text)
+        idx, w, _ = self.vectorizer(text)
         z = float(w @ self.coef[idx]) + self.intercept if idx.size else self.intercept
         return 1.0 / (1.0 + math.exp(-z))
 
@@ -123,37 +138,82 @@ def train_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 8.0) 
 
 # --------------------------------------------------------------------------- urgent-symptom rules
 
-# Each rule is a set of word sequences (after normalisation); any one present is an urgent sign.
-_URGENT_PHRASES = [
+
+# Urgent signs are concepts, not fixed phrases: a sign word together with a word that makes it
+# alarming ("vision" + "blurry"), or a word that is alarming on its own ("pus", "fever").
+# Matching is set membership over the question's tokens, linear in its length.
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ALARMING_ALONE = _words(
+    "fever feverish chills pus oozing blind blindness breathless breathlessness blanched blanching "
+    "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled"
+)
+_SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     # vision
-    "blurry vision", "blurred vision", "vision change", "vision loss", "lost vision", "losing vision",
-    "lose vision", "cant see", "can t see", "cannot see", "double vision", "went blind", "going blind",
-    "blind in", "vision is blurry", "vision went", "vision has", "sight loss", "lost my sight",
-    # skin colour after injection
-    "turned white", "turning white", "gone white", "went white", "is white", "looks white",
-    "turned pale", "turning pale", "blotchy", "mottled", "turned blue", "turning blue", "turned purple",
-    "turning purple", "turned grey", "turned gray", "dusky", "blanching", "blanched",
-    # pain
-    "severe pain", "extreme pain", "excruciating", "unbearable pain", "pain is getting worse",
-    "pain getting worse", "worsening pain", "pain is worse", "pain keeps getting worse", "agony",
-    "intense pain", "pain is unbearable", "throbbing pain",
+    (
+        _words("vision sight eyesight seeing"),
+        _words(
+            "blurry blurred blur blurring dark darkness loss lost losing lose flicker flickering "
+            "flickery double gone black spot spots dim shadow curtain"
+        ),
+    ),
+    (_words("see seeing light"), _words("flashing flashe flash")),
+    # skin colour after an injection
+    (
+        _words("white pale purple blue grey gray dark patchy"),
+        _words("went turned turning gone going became becoming changed changing cold"),
+    ),
+    # pain that is severe or getting worse
+    (
+        _words("pain"),
+        _words(
+            "severe extreme extremely terrible intense worse worsening increasing throbbing awful "
+            "more getting"
+        ),
+    ),
     # infection
-    "fever", "feverish", "chills", "pus", "oozing", "discharge", "spreading redness",
-    "redness is spreading", "redness spreading", "red streak", "red streaks", "hot and red",
-    "redness getting worse", "getting redder",
-    # breathing and other emergencies
-    "trouble breathing", "difficulty breathing", "hard to breathe", "cant breathe", "can t breathe",
-    "cannot breathe", "short of breath", "shortness of breath", "chest pain", "fainted", "passed out",
-    "face drooping", "slurred speech", "throat swelling", "throat is swelling",
+    (_words("redness red"), _words("spreading spread spreads streak hot warm growing")),
+    (_words("discharge"), _words("yellow green smelly smell wound")),
+    # breathing, throat, heart, stroke signs
+    (
+        _words("breath breathe breathing"),
+        _words("trouble difficulty hard cant cannot t short shortness catch struggling"),
+    ),
+    (_words("throat tongue"), _words("tight tightening closing swelling swollen swell thick")),
+    (_words("chest"), _words("pain tight tightness pressure")),
+    (_words("heart"), _words("racing pounding")),
+    (_words("face"), _words("numb weakness weak droop drooping")),
 ]
-_SELF_MARKERS = frozenset(
-    "i i m im me my mine myself we our she he her his him they their them suddenly now today "
-    "tonight currently right".split()
+# Words that put the sign in someone's present situation rather than in a general question.
+_SITUATION = _words(
+    "i im me my mine myself we our she he her his him they their them suddenly sudden now today "
+    "tonight yesterday currently right ago since hour hours minute minutes morning started "
+    "starting still keeps"
 )
 
 
-def _phrase_keys(phrases: Iterable[str], normalizer: Normalizer) -> set[tuple[str, ...]]:
-    return {tuple(normalizer(p)) for p in phrases if normalizer(p)}
+def _cannot_see(tokens: list[str]) -> bool:
+    for i, t in enumerate(tokens):
+        if t == "see" and i > 0:
+            if tokens[i - 1] in ("cant", "cannot"):
+                return True
+            if tokens[i - 1] == "t" and i > 1 and tokens[i - 2] in ("can", "couldn", "cant"):
+                return True
+    return False
+
+
+def urgent_sign(tokens: list[str]) -> bool:
+    """Does the question name an urgent symptom (vision change, blanching skin, severe or
+    worsening pain, infection signs, breathing trouble)?"""
+    present = set(tokens)
+    if present & _ALARMING_ALONE:
+        return True
+    if "see" in present and present & {"eye", "eyes", "out"} and _cannot_see(tokens):
+        return True
+
+    return any(present & a and present & b for a, b in _SIGN_PAIRS)
 
 
 @dataclass(frozen=True)
@@ -173,22 +233,12 @@ class Policy:
         self.model = model
         self.normalize = normalizer
         self.threshold = model.threshold if threshold is None else threshold
-        self._urgent = _phrase_keys(_URGENT_PHRASES, normalizer)
-        self._urgent_max = max(len(k) for k in self._urgent)
-
-    def urgent_sign(self, tokens: list[str]) -> bool:
-        n = len(tokens)
-        for i in range(n):
-            for size in range(1, min(self._urgent_max, n - i) + 1):
-                if tuple(tokens[i : i + size]) in self._urgent:
-                    return True
-        return False
 
     def decide(self, question: str) -> Decision:
         p = self.model.probability(question)
         personal = p >= self.threshold
         toks = self.normalize(question)
-        if self.urgent_sign(toks) and (personal or any(t in _SELF_MARKERS for t in toks)):
+        if urgent_sign(toks) and (personal or not _SITUATION.isdisjoint(toks)):
             return Decision(True, "urgent_symptoms", True, p)
         if personal:
             return Decision(True, "personal_advice", False, p)

@@ -8,6 +8,7 @@ refusals (they can hold health information), and is deleted after the retention 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import sqlite3
@@ -56,7 +57,9 @@ def purge(conn: sqlite3.Connection, retention_days: int, now: float | None = Non
     cur = conn.execute(
         "UPDATE queries SET question = NULL WHERE ts < ? AND question IS NOT NULL", (cutoff,)
     )
-    conn.execute("UPDATE feedback SET comment = NULL WHERE ts < ? AND comment IS NOT NULL", (cutoff,))
+    conn.execute(
+        "UPDATE feedback SET comment = NULL WHERE ts < ? AND comment IS NOT NULL", (cutoff,)
+    )
     return cur.rowcount
 
 
@@ -88,8 +91,17 @@ class QueryLog:
         self._put(
             (
                 "INSERT OR REPLACE INTO queries VALUES (?,?,?,?,?,?,?,?,?)",
-                (request_id, time.time(), outcome, entry_id, score, latency_ms, refusal_reason,
-                 int(urgent), question),
+                (
+                    request_id,
+                    time.time(),
+                    outcome,
+                    entry_id,
+                    score,
+                    latency_ms,
+                    refusal_reason,
+                    int(urgent),
+                    question,
+                ),
             )
         )
 
@@ -144,12 +156,12 @@ class QueryLog:
                 conn.execute(sql, params)
             except (sqlite3.Error, OSError) as exc:
                 self.dropped += 1
-                self._warn_once(f"query log cannot be written ({type(exc).__name__}: {exc}); answers continue without it")
+                self._warn_once(
+                    f"query log cannot be written ({type(exc).__name__}: {exc}); answers continue without it"
+                )
                 if conn is not None:
-                    try:
+                    with contextlib.suppress(sqlite3.Error):
                         conn.close()
-                    except sqlite3.Error:
-                        pass
                     conn = None
         if conn is not None:
             conn.close()

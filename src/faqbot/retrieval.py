@@ -46,17 +46,29 @@ class Retriever:
         self.params = params or RetrievalParams()
         rows = index.rows
         self._ids = index.entry_ids
-        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else np.zeros(0, int)
+        starts = (
+            np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else np.zeros(0, int)
+        )
         self._starts = starts
         self._ends = np.r_[starts[1:], rows.size]
         self._row_factor = np.where(index.row_kind == ROW_ANSWER, self.params.answer_weight, 1.0)
         self._entry_of_start = rows[starts] if rows.size else rows
 
     def _query(self, question: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The blended query vector, and the word-feature indices (for matched terms).
+
+        Each part is scaled by its blend weight and by the share of the question it covers: a
+        question that is mostly words the knowledge base never uses scores low even if its one
+        known word ("how") matches an entry well.
+        """
         a = self.params.word_weight
-        wi, ww = self.index.word(question)
-        ci, cw = self.index.char(question)
-        return np.concatenate([wi, ci]), np.concatenate([ww * a, cw * (1.0 - a)]), wi
+        wi, ww, wcov = self.index.word(question)
+        ci, cw, ccov = self.index.char(question)
+        return (
+            np.concatenate([wi, ci]),
+            np.concatenate([ww * (a * wcov), cw * ((1.0 - a) * ccov)]),
+            wi,
+        )
 
     def entry_scores(self, question: str) -> np.ndarray:
         """One score per indexed entry, in ``index.entry_ids`` order."""

@@ -167,4 +167,6 @@ class FaqBot:
 
     def _related(self, match) -> Related:  # type: ignore[no-untyped-def]
         entry = self.kb.entry(match.entry_id)
-        return Related(id=match.entry_id, question=entry.question if entry else "", score=match.score)
+        return Related(
+            id=match.entry_id, question=entry.question if entry else "", score=match.score
+        )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 
 def project_root() -> Path:
@@ -45,7 +44,9 @@ class Settings(BaseSettings):
     review_token: str | None = None
 
     # Query log (SQLite). Empty path turns it off.
-    query_log: Path | None = Field(default_factory=lambda: project_root() / "var" / "queries.sqlite3")
+    query_log: Path | None = Field(
+        default_factory=lambda: project_root() / "var" / "queries.sqlite3"
+    )
     retention_days: int = Field(30, ge=1)
 
     @field_validator("cors_origins", mode="before")

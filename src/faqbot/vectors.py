@@ -8,6 +8,7 @@ tests check that.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 
@@ -29,19 +30,28 @@ class QueryVectorizer:
         self.vocabulary = vocabulary
         self.idf = np.asarray(idf, dtype=np.float64)
         self.sublinear_tf = sublinear_tf
+        self.max_idf = float(self.idf.max()) if self.idf.size else 1.0
 
-    def __call__(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+    def __call__(self, text: str) -> tuple[np.ndarray, np.ndarray, float]:
+        """Term indices, L2-normalised weights, and the share of the question's weight that the
+        vocabulary covers (features never seen at fit time weigh as the rarest term would)."""
         vocab = self.vocabulary
-        counts = Counter(f for f in self.analyzer(text) if f in vocab)
-        if not counts:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64)
-        idx = np.fromiter((vocab[f] for f in counts), dtype=np.int64, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        counts = Counter(self.analyzer(text))
+        known = [f for f in counts if f in vocab]
+        if not known:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0.0
+        idx = np.fromiter((vocab[f] for f in known), dtype=np.int64, count=len(known))
+        tf = np.fromiter((counts[f] for f in known), dtype=np.float64, count=len(known))
+        unknown_tf = [c for f, c in counts.items() if f not in vocab]
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
+            unknown_tf = [math.log(c) + 1.0 for c in unknown_tf]
         w = tf * self.idf[idx]
-        norm = np.sqrt(w @ w)
-        return idx, (w / norm if norm > 0 else w)
+        norm2 = float(w @ w)
+        unknown2 = sum(t * t for t in unknown_tf) * self.max_idf**2
+        norm = math.sqrt(norm2)
+        coverage = math.sqrt(norm2 / (norm2 + unknown2)) if norm2 > 0 else 0.0
+        return idx, (w / norm if norm > 0 else w), coverage
 
     def terms(self, idx: np.ndarray) -> list[str]:
         inverse = getattr(self, "_inverse", None)

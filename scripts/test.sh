@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Install what the tests need, then run every check and test. Used by CI (.ci/run) and by people.
+#   bash scripts/test.sh            # everything
+#   bash scripts/test.sh -k api     # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Headless Chromium for the widget tests: Debian's package, never a downloaded browser.
+if [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null; then
+    echo "== installing Debian's chromium for the browser tests"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "warning: /usr/bin/chromium is missing and cannot be installed here; browser tests will be skipped" >&2
+  fi
+fi
+
+echo "== installing faqbot with its test dependencies"
+python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+
+echo "== lint"
+python3 -m ruff check src tests benchmarks scripts
+python3 -m ruff format --check src tests
+
+echo "== knowledge base: schema, verbatim quotes, coverage"
+faqbot check
+
+echo "== committed index is fresh"
+python3 scripts/index_is_fresh.py
+
+echo "== quality gates on the held-out split"
+faqbot eval --quiet
+
+echo "== tests"
+python3 -m pytest -q "$@"

@@ -1,0 +1,124 @@
+"""Building, saving and loading the index: safe formats, atomic writes, stale and corrupt files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from faqbot import index as index_mod
+from faqbot.index import IndexUnavailable, build_index, load_index
+from faqbot.knowledge import load_knowledge_base
+
+FILES = {
+    "manifest.json",
+    "vocab_word.json",
+    "vocab_char.json",
+    "vocab_policy.json",
+    "idf_word.npy",
+    "idf_char.npy",
+    "idf_policy.npy",
+    "coef_policy.npy",
+    "rows.npy",
+    "row_kind.npy",
+    "matrix.npz",
+}
+
+
+def test_build_writes_inspectable_files_without_pickle(kb_dir: Path, tmp_path: Path) -> None:
+    kb = load_knowledge_base(kb_dir)
+    out = tmp_path / "index"
+    manifest = build_index(kb, out)
+    assert {p.name for p in out.iterdir()} == FILES
+    data = json.loads((out / "manifest.json").read_text())
+    assert data["kb_digest"] == kb.digest
+    assert {"scikit-learn", "numpy", "scipy", "python"} <= set(data["versions"])
+    assert data["entry_ids"] == ["basics-what-is-nanofat", "basics-cells", "practical-downtime"]
+    assert manifest.params.include_drafts is False
+    for f in out.glob("*.npy"):
+        arr = np.load(f, allow_pickle=False)  # raises if the file held Python objects
+        assert arr.dtype != object
+    with np.load(out / "matrix.npz", allow_pickle=False) as z:
+        assert set(z.files) == {"indptr", "indices", "data", "n_docs"}
+    vocab = json.loads((out / "vocab_word.json").read_text())
+    assert "nanofat" in vocab and "cost" not in vocab  # the draft entry about cost is not indexed
+
+
+def test_drafts_are_indexed_only_when_asked(kb_dir: Path, tmp_path: Path) -> None:
+    kb = load_knowledge_base(kb_dir)
+    m = build_index(kb, tmp_path / "i", index_mod.IndexParams(include_drafts=True))
+    assert "practical-cost" in m.entry_ids
+
+
+def test_stale_index_is_refused(kb_dir: Path, tmp_path: Path) -> None:
+    kb = load_knowledge_base(kb_dir)
+    build_index(kb, tmp_path / "index")
+    (kb_dir / "synonyms.yaml").write_text("groups:\n  - [nanofat, nano fat]\n")
+    kb2 = load_knowledge_base(kb_dir)
+    with pytest.raises(IndexUnavailable, match="stale.*faqbot build"):
+        load_index(tmp_path / "index", kb2)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "missing_dir",
+        "missing_file",
+        "truncated_npz",
+        "garbage_manifest",
+        "wrong_shape",
+        "pickled_npy",
+    ],
+)
+def test_damaged_index_gives_clear_error(kb_dir: Path, tmp_path: Path, damage: str) -> None:
+    kb = load_knowledge_base(kb_dir)
+    out = tmp_path / "index"
+    build_index(kb, out)
+    if damage == "missing_dir":
+        out = tmp_path / "nowhere"
+    elif damage == "missing_file":
+        (out / "idf_char.npy").unlink()
+    elif damage == "truncated_npz":
+        raw = (out / "matrix.npz").read_bytes()
+        (out / "matrix.npz").write_bytes(raw[: len(raw) // 2])
+    elif damage == "garbage_manifest":
+        (out / "manifest.json").write_text("{not json")
+    elif damage == "wrong_shape":
+        np.save(out / "rows.npy", np.zeros(3, dtype=np.int32))
+    elif damage == "pickled_npy":
+        np.save(out / "coef_policy.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(IndexUnavailable, match="faqbot build"):
+        load_index(out, kb)
+
+
+def test_crash_mid_build_keeps_previous_index(kb_dir: Path, tmp_path: Path, monkeypatch) -> None:
+    kb = load_knowledge_base(kb_dir)
+    out = tmp_path / "index"
+    build_index(kb, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real_save = np.save
+    calls = []
+
+    def failing_save(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise OSError("disk full")
+        return real_save(*args, **kwargs)
+
+    monkeypatch.setattr(index_mod.np, "save", failing_save)
+    with pytest.raises(OSError, match="disk full"):
+        build_index(kb, out, index_mod.IndexParams(include_drafts=True))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".index")] == []
+    load_index(out, kb)  # still loads
+
+
+def test_rebuild_replaces_index(kb_dir: Path, tmp_path: Path) -> None:
+    kb = load_knowledge_base(kb_dir)
+    out = tmp_path / "index"
+    build_index(kb, out)
+    m2 = build_index(kb, out, index_mod.IndexParams(include_drafts=True))
+    assert load_index(out, kb).manifest.entry_ids == m2.entry_ids
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["faq", "index"]

@@ -1,0 +1,113 @@
+"""The refusal policy on the real model: personal advice refused, general questions answered.
+
+The examples are the product's own definitions (issue text), not evaluation questions; the
+figures on held-out data come from `faqbot eval`.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from faqbot.policy import Decision, PolicyDataError, load_policy_rows, urgent_sign
+from faqbot.service import FaqBot
+
+PERSONAL = [
+    "I'm 47 and had chemo last year, would I qualify?",
+    "microneedling or nanofat for my pitted cheeks?",
+    "how many cc should they harvest from my hips?",
+    "is it ok for me to keep taking fish oil before surgery?",
+    "my forehead has been itchy and bumpy for five days since the injections, is that an allergy?",
+    "can I go to the beach a week after my treatment?",
+    "I had microfat to my temples in June and now there is a small firm bump near my hairline, what could it be?",
+]
+GENERAL = [
+    "Can nanofat be done on people over 60?",
+    "What makes someone a poor candidate for fat grafting?",
+    "Will I have bruises after the procedure?",
+    "Do patients usually need more than one session?",
+    "Can people with darker skin have nanofat?",
+    "what is nanofat",
+    "how much does nanofat cost",
+]
+URGENT = [
+    "I suddenly have blurry vision after my injection",
+    "my cheek turned white and blotchy right after the injection",
+    "the pain in my temple is getting worse every hour since the procedure",
+    "I have a fever and there is pus where they took the fat",
+    "the redness around my injection site is spreading",
+    "I'm having trouble breathing after my fat transfer",
+]
+
+
+@pytest.mark.parametrize("question", PERSONAL)
+def test_personal_questions_are_refused(real_bot: FaqBot, question: str) -> None:
+    d = real_bot.policy.decide(question)
+    assert d.refuse and d.reason in ("personal_advice", "urgent_symptoms"), d
+
+
+@pytest.mark.parametrize("question", GENERAL)
+def test_general_questions_are_not_refused(real_bot: FaqBot, question: str) -> None:
+    d = real_bot.policy.decide(question)
+    assert not d.refuse and d.reason == "general", d
+
+
+@pytest.mark.parametrize("question", URGENT)
+def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
+    d = real_bot.policy.decide(question)
+    assert d == Decision(True, "urgent_symptoms", True, d.probability)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can nanofat cause blindness?",
+        "what are the signs of infection after fat grafting?",
+        "is fever a known side effect of fat transfer?",
+    ],
+)
+def test_general_questions_about_urgent_signs_are_not_urgent(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert not real_bot.policy.decide(question).urgent
+
+
+# Adversarial shapes of the same personal requests.
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a personal request wrapped in general words
+        "Generally speaking, for someone like me with rosacea and two rounds of filler, would nanofat be a good idea?",
+        # capitals, no punctuation
+        "IM 47 AND HAD CHEMO LAST YEAR WOULD I QUALIFY",
+        "should i get nanofat for my acne scars or try a laser first",
+        # a personal question followed by a general one
+        "I'm on blood thinners, can I still have the procedure? Also, what is microfat?",
+        # very long, with context
+        "Hi, thanks for this service. " * 10
+        + "I had nanofat under my eyes three weeks ago and one side is still lumpy, is that normal for me?",
+    ],
+)
+def test_adversarial_personal_requests_are_refused(real_bot: FaqBot, question: str) -> None:
+    assert real_bot.policy.decide(question).refuse
+
+
+def test_urgent_rule_needs_a_sign_not_just_a_word() -> None:
+    assert urgent_sign(["vision", "blurry"])
+    assert urgent_sign(["fever"])
+    assert not urgent_sign(["vision"])
+    assert not urgent_sign(["white", "fat", "cell"])
+    assert not urgent_sign(["i", "can", "t", "see", "any", "result"])
+    assert urgent_sign(["i", "can", "t", "see", "out", "of", "my", "eye"])
+
+
+def test_urgent_rule_is_linear_on_adversarial_input(real_bot: FaqBot) -> None:
+    # 1,000 characters of repetition: the rule is set look-ups, so this returns at once.
+    d = real_bot.policy.decide("my vision " * 99 + "x")
+    assert isinstance(d, Decision)
+
+
+def test_policy_rows_errors_name_file_and_line(tmp_path) -> None:
+    f = tmp_path / "train.tsv"
+    f.write_text("label\turgent\tquestion\npersonal\t0\tok question\nmaybe\t0\tbad label\n")
+    with pytest.raises(PolicyDataError, match=r"train.tsv:3"):
+        load_policy_rows(f)

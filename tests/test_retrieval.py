@@ -1,0 +1,82 @@
+"""Ranking: the fast query path equals scikit-learn, tolerance to typos and synonyms, no_match."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from faqbot.index import documents, fit_vectorizers
+from faqbot.service import FaqBot
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _questions() -> list[str]:
+    qs = []
+    for f in sorted((ROOT / "faq" / "eval").glob("*.tsv")) + sorted(
+        (ROOT / "faq" / "policy").glob("*.tsv")
+    ):
+        with f.open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+                qs.append(row["question"])
+    qs += ["", "??", "NANOFAT!!!", "ünïcödé nanofát", "x" * 500, "how how how how long long"]
+    return qs
+
+
+def test_fast_scores_equal_scikit_learn(real_bot: FaqBot) -> None:
+    """The hand-rolled query vector + term-major gather equals TfidfVectorizer.transform + cosine."""
+    kb, index = real_bot.kb, real_bot.index
+    params = index.manifest.params
+    _, texts, _, _ = documents(kb, params.include_drafts)
+    word_vec, char_vec = fit_vectorizers(kb, texts, params)
+    docs_w, docs_c = word_vec.transform(texts), char_vec.transform(texts)
+    questions = _questions()
+    assert len(questions) > 300
+    expected_w = (word_vec.transform(questions) @ docs_w.T).toarray()
+    expected_c = (char_vec.transform(questions) @ docs_c.T).toarray()
+    for i, q in enumerate(questions):
+        for vectorize, expected in ((index.word, expected_w), (index.char, expected_c)):
+            idx, w, _ = vectorize(q)
+            got = index.matrix.scores(idx, w)
+            np.testing.assert_allclose(got, expected[i], rtol=0, atol=1e-9, err_msg=q)
+
+
+def test_entry_score_is_best_row(real_bot: FaqBot) -> None:
+    r = real_bot.retriever
+    q = "how long does nanofat last"
+    idx, w, _ = r._query(q)
+    rows = real_bot.index.matrix.scores(idx, w) * r._row_factor
+    per_entry = r.entry_scores(q)
+    for pos in range(len(per_entry)):
+        assert per_entry[pos] == rows[real_bot.index.rows == pos].max()
+
+
+def test_exact_question_scores_one(bot: FaqBot) -> None:
+    ranking = bot.retriever.rank("What is nanofat grafting?")
+    assert ranking.answered and ranking.best.entry_id == "basics-what-is-nanofat"
+    assert abs(ranking.best.score - 1.0) < 1e-9
+    assert "nanofat" in ranking.matched_terms
+
+
+def test_typos_and_synonyms_still_match(bot: FaqBot) -> None:
+    assert bot.retriever.rank("nanofatt recovry time").best.entry_id == "practical-downtime"
+    assert bot.retriever.rank("healing time after nano fat").best.entry_id == "practical-downtime"
+
+
+def test_out_of_scope_is_no_match(bot: FaqBot) -> None:
+    for q in ["who painted the mona lisa", "how do I apply for a mortgage", "zzzz qqqq"]:
+        assert not bot.retriever.rank(q).answered, q
+
+
+def test_ranking_is_deterministic(real_bot: FaqBot) -> None:
+    q = "nanofat under eyes"
+    first = real_bot.retriever.rank(q, top_k=5)
+    for _ in range(5):
+        assert real_bot.retriever.rank(q, top_k=5) == first
+
+
+def test_empty_question_scores_nothing(real_bot: FaqBot) -> None:
+    assert real_bot.retriever.entry_scores("").sum() == 0
+    assert not real_bot.retriever.rank("?!").answered

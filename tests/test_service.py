@@ -1,0 +1,68 @@
+"""The answering core: one call, three outcomes, always a well-formed response."""
+
+from __future__ import annotations
+
+import pytest
+
+from faqbot.models import AskResponse, Status
+from faqbot.service import DISCLAIMER, MAX_QUESTION_CHARS, FaqBot, QuestionError
+
+
+def test_answered_response_carries_verbatim_sources(bot: FaqBot) -> None:
+    r = bot.ask("how long is the downtime after nano fat?")
+    assert r.status is Status.answered and r.answer.id == "practical-downtime"
+    assert r.refusal is None and r.message is None and r.disclaimer == DISCLAIMER
+    for s in r.answer.sources:
+        text = bot.kb.sources[s.source_id].text
+        assert text[s.start : s.end] == s.passage
+    assert r.answer.sources[0].url == "https://example.org/overview"
+    assert "recovery" in r.matched_terms  # "downtime" read as its synonym "recovery"
+
+
+def test_refusal_offers_general_topics(bot: FaqBot) -> None:
+    r = bot.ask("I have psoriasis, can I get nanofat?")
+    assert r.status is Status.refused and r.answer is None
+    assert r.refusal.reason == "personal_advice" and not r.refusal.urgent
+    assert "clinician" in r.message
+    assert 1 <= len(r.related) <= 3
+
+
+def test_urgent_refusal(bot: FaqBot) -> None:
+    r = bot.ask("my cheek turned white after the injection")
+    assert r.status is Status.refused and r.refusal.urgent
+    assert "now" in r.message and "emergency" in r.message
+
+
+def test_no_match_is_honest(bot: FaqBot) -> None:
+    r = bot.ask("what is the capital of peru")
+    assert r.status is Status.no_match and r.answer is None and r.message
+
+
+@pytest.mark.parametrize(
+    ("question", "code"),
+    [
+        ("", "empty_question"),
+        ("   \n\t", "empty_question"),
+        ("x" * (MAX_QUESTION_CHARS + 1), "question_too_long"),
+    ],
+)
+def test_bad_questions_raise_clear_errors(bot: FaqBot, question: str, code: str) -> None:
+    with pytest.raises(QuestionError) as exc:
+        bot.ask(question)
+    assert exc.value.code == code
+
+
+def test_top_k_bounds_related(bot: FaqBot) -> None:
+    r = bot.ask("what is nanofat", top_k=1)
+    assert len(r.related) <= 1
+
+
+def test_same_question_same_answer(bot: FaqBot) -> None:
+    a = bot.ask("nanofat recovery").model_dump(exclude={"request_id"})
+    b = bot.ask("nanofat recovery").model_dump(exclude={"request_id"})
+    assert a == b
+
+
+def test_response_round_trips_through_json(bot: FaqBot) -> None:
+    r = bot.ask("what cells are in nanofat")
+    assert AskResponse.model_validate_json(r.model_dump_json()) == r
