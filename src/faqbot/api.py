@@ -445,7 +445,9 @@ def _mount_review(app: FastAPI, token: str) -> None:
     async def review_page(request: Request) -> Response:
         given = request.headers.get("authorization", "").encode()
         if not secrets.compare_digest(given, expected):
-            raise StarletteHTTPException(401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"})
+            raise StarletteHTTPException(
+                401, "a valid bearer token is required", {"WWW-Authenticate": "Bearer"}
+            )
         from .review import build_review, render_html
 
         bot: FaqBot = request.app.state.bot
@@ -454,8 +456,11 @@ def _mount_review(app: FastAPI, token: str) -> None:
             cached = request.app.state.review_report = build_review(bot.kb)
         nonce = secrets.token_urlsafe(16)
         csp = f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; frame-ancestors 'none'"
-        return Response(render_html(cached, nonce=nonce), media_type="text/html; charset=utf-8",
-                        headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"})
+        return Response(
+            render_html(cached, nonce=nonce),
+            media_type="text/html; charset=utf-8",
+            headers={"Content-Security-Policy": csp, "Cache-Control": "no-store"},
+        )
 
 
 def app_from_env() -> FastAPI:

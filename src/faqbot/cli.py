@@ -478,8 +478,15 @@ def approve(
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write here (default: review.html / stdout for json and csv).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["html", "json", "csv"]), default="html", show_default=True
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (default: review.html / stdout for json and csv).",
+)
 @faq_option
 def review(fmt: str, output: Path | None, faq: Path | None) -> None:
     """Write the content-review report: each entry beside its sources, with warnings.
@@ -507,13 +514,23 @@ def review(fmt: str, output: Path | None, faq: Path | None) -> None:
     else:
         write_atomic(output.resolve(), text)
         s = rep.summary
-        click.echo(f"wrote {output}: {s['entries']} entries, {s['approved']} approved, {s['with_warnings']} with warnings, coverage {s['coverage']:.1%}", err=True)
+        click.echo(
+            f"wrote {output}: {s['entries']} entries, {s['approved']} approved, {s['with_warnings']} with warnings, coverage {s['coverage']:.1%}",
+            err=True,
+        )
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True
+)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
-@click.option("--log", "log_path", type=click.Path(dir_okay=False, path_type=Path), help="Query log (default: FAQBOT_QUERY_LOG).")
+@click.option(
+    "--log",
+    "log_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Query log (default: FAQBOT_QUERY_LOG).",
+)
 def report(fmt: str, limit: int, log_path: Path | None) -> None:
     """Summarise live questions: no-match questions, weak answers, feedback, refusals.
 

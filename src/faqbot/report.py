@@ -33,7 +33,9 @@ class LiveReport:
     totals: dict[str, int]
 
 
-def group_questions(questions: list[str], threshold: float = GROUP_SIMILARITY) -> list[QuestionGroup]:
+def group_questions(
+    questions: list[str], threshold: float = GROUP_SIMILARITY
+) -> list[QuestionGroup]:
     """Greedy grouping by character n-gram TF-IDF cosine: typos and rewordings fall together."""
     if not questions:
         return []
@@ -53,7 +55,9 @@ def group_questions(questions: list[str], threshold: float = GROUP_SIMILARITY) -
         groups.append(members)
     out = []
     for members in groups:
-        variants = sorted({questions[j] for j in members}, key=lambda q: -sum(questions[k] == q for k in members))
+        variants = sorted(
+            {questions[j] for j in members}, key=lambda q: -sum(questions[k] == q for k in members)
+        )
         out.append(QuestionGroup(variants[0], len(members), variants[:5]))
     return sorted(out, key=lambda g: (-g.count, g.example))
 
@@ -63,20 +67,40 @@ def live_report(path: Path, limit: int = 20) -> LiveReport:
         raise FileNotFoundError(f"no query log at {path}; the service writes it (FAQBOT_QUERY_LOG)")
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        no_match = [r[0] for r in conn.execute(
-            "SELECT question FROM queries WHERE outcome = 'no_match' AND question IS NOT NULL")]
-        low = [dict(zip(("entry_id", "score", "question"), r, strict=True)) for r in conn.execute(
-            "SELECT entry_id, score, question FROM queries WHERE outcome = 'answered' "
-            "ORDER BY score ASC LIMIT ?", (limit,))]
-        unhelpful = [dict(zip(("entry_id", "not_helpful", "helpful", "comments"), r, strict=True)) for r in conn.execute(
-            "SELECT q.entry_id, SUM(f.helpful = 0), SUM(f.helpful = 1), "
-            "GROUP_CONCAT(f.comment, ' | ') FROM feedback f JOIN queries q USING (request_id) "
-            "WHERE q.entry_id IS NOT NULL GROUP BY q.entry_id HAVING SUM(f.helpful = 0) > 0 "
-            "ORDER BY 2 DESC LIMIT ?", (limit,))]
-        by_day = [dict(zip(("day", "refused", "urgent"), r, strict=True)) for r in conn.execute(
-            "SELECT date(ts, 'unixepoch') AS day, COUNT(*), SUM(urgent) FROM queries "
-            "WHERE outcome = 'refused' GROUP BY day ORDER BY day")]
-        totals = dict(conn.execute("SELECT outcome, COUNT(*) FROM queries GROUP BY outcome").fetchall())
+        no_match = [
+            r[0]
+            for r in conn.execute(
+                "SELECT question FROM queries WHERE outcome = 'no_match' AND question IS NOT NULL"
+            )
+        ]
+        low = [
+            dict(zip(("entry_id", "score", "question"), r, strict=True))
+            for r in conn.execute(
+                "SELECT entry_id, score, question FROM queries WHERE outcome = 'answered' "
+                "ORDER BY score ASC LIMIT ?",
+                (limit,),
+            )
+        ]
+        unhelpful = [
+            dict(zip(("entry_id", "not_helpful", "helpful", "comments"), r, strict=True))
+            for r in conn.execute(
+                "SELECT q.entry_id, SUM(f.helpful = 0), SUM(f.helpful = 1), "
+                "GROUP_CONCAT(f.comment, ' | ') FROM feedback f JOIN queries q USING (request_id) "
+                "WHERE q.entry_id IS NOT NULL GROUP BY q.entry_id HAVING SUM(f.helpful = 0) > 0 "
+                "ORDER BY 2 DESC LIMIT ?",
+                (limit,),
+            )
+        ]
+        by_day = [
+            dict(zip(("day", "refused", "urgent"), r, strict=True))
+            for r in conn.execute(
+                "SELECT date(ts, 'unixepoch') AS day, COUNT(*), SUM(urgent) FROM queries "
+                "WHERE outcome = 'refused' GROUP BY day ORDER BY day"
+            )
+        ]
+        totals = dict(
+            conn.execute("SELECT outcome, COUNT(*) FROM queries GROUP BY outcome").fetchall()
+        )
     finally:
         conn.close()
     return LiveReport(group_questions(no_match)[:limit], low, unhelpful, by_day, totals)
@@ -103,12 +127,23 @@ def to_csv(rep: LiveReport) -> str:
 
 def to_text(rep: LiveReport) -> str:
     lines = [f"queries by outcome: {rep.totals or 'none'}", "", "most frequent no-match questions:"]
-    lines += [f"  {g.count:>4}  {g.example}" + (f"  (also: {'; '.join(g.variants[1:3])})" if len(g.variants) > 1 else "")
-              for g in rep.no_match_groups] or ["  (none)"]
+    lines += [
+        f"  {g.count:>4}  {g.example}"
+        + (f"  (also: {'; '.join(g.variants[1:3])})" if len(g.variants) > 1 else "")
+        for g in rep.no_match_groups
+    ] or ["  (none)"]
     lines += ["", "lowest-scoring answers:"]
-    lines += [f"  {r['score']:.3f}  {r['entry_id']}  {r['question'] or '(text expired)'}" for r in rep.low_score_answers] or ["  (none)"]
+    lines += [
+        f"  {r['score']:.3f}  {r['entry_id']}  {r['question'] or '(text expired)'}"
+        for r in rep.low_score_answers
+    ] or ["  (none)"]
     lines += ["", "entries with not-helpful feedback:"]
-    lines += [f"  {r['not_helpful']:>4} not helpful, {r['helpful']} helpful  {r['entry_id']}  {r['comments'] or ''}" for r in rep.not_helpful] or ["  (none)"]
+    lines += [
+        f"  {r['not_helpful']:>4} not helpful, {r['helpful']} helpful  {r['entry_id']}  {r['comments'] or ''}"
+        for r in rep.not_helpful
+    ] or ["  (none)"]
     lines += ["", "refusals by day:"]
-    lines += [f"  {r['day']}  {r['refused']} refused ({r['urgent']} urgent)" for r in rep.refusals_by_day] or ["  (none)"]
+    lines += [
+        f"  {r['day']}  {r['refused']} refused ({r['urgent']} urgent)" for r in rep.refusals_by_day
+    ] or ["  (none)"]
     return "\n".join(lines)

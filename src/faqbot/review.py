@@ -25,10 +25,13 @@ from .retrieval import Retriever
 from .text import collapse_ws, numbers
 
 CONTEXT_CHARS = 280
-COLLIDE_RATIO = 0.95  # another entry scores at least this share of the entry's own score
+COLLIDE_SCORE = 0.75  # an entry's question scores another entry at least this high
 
 # "Dr. Talei", "Ben Talei", "Kimberly Lee": capitalised words in a row, or a title and a name.
-_NAME = re.compile(r"\b(?:Dr|Drs|Mr|Mrs|Ms|Prof)\.? [A-Z][a-zA-Z'-]+|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+")
+# Each repeated group starts with a space the previous one cannot contain: no backtracking blow-up.
+_NAME = re.compile(
+    r"\b(?:Dr|Drs|Mr|Mrs|Ms|Prof)\.?(?: [A-Z][a-zA-Z'-]+)+|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+"
+)
 _NOT_NAMES = frozenset("The A An One This That These It In For Some Where When Both".split())
 
 
@@ -111,7 +114,8 @@ def unsupported_names(entry: Entry, kb: KnowledgeBase) -> list[str]:
 
 
 def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
-    """Entries whose question retrieves another entry first (or nearly as well as itself)."""
+    """Pairs of entries whose questions collide: one's canonical question scores the other
+    entry (through any of its phrasings) at least ``COLLIDE_SCORE``."""
     with tempfile.TemporaryDirectory(prefix="faqbot-review-") as tmp:
         build_index(kb, Path(tmp) / "index", IndexParams(include_drafts=True))
         index = load_index(Path(tmp) / "index", kb)
@@ -120,9 +124,8 @@ def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for e in kb.entries:
         scores = retriever.entry_scores(e.question)
-        own = scores[pos[e.id]]
         for other, p in pos.items():
-            if other != e.id and own > 0 and scores[p] >= COLLIDE_RATIO * own:
+            if other != e.id and scores[p] >= COLLIDE_SCORE:
                 out.setdefault(e.id, []).append(other)
                 out.setdefault(other, []).append(e.id)
     return {k: sorted(set(v)) for k, v in out.items()}
@@ -139,7 +142,9 @@ def build_review(kb: KnowledgeBase, check_collisions: bool = True) -> ReviewRepo
         for c in e.citations:
             src = kb.sources.get(c.source)
             span = src.locate(c.quote) if src else None
-            cite = Citation(c.source, src.meta.title if src else "(unknown source)", c.quote, span is not None)
+            cite = Citation(
+                c.source, src.meta.title if src else "(unknown source)", c.quote, span is not None
+            )
             if src and span:
                 s, t = span
                 cite.start, cite.end = s, t
@@ -155,19 +160,36 @@ def build_review(kb: KnowledgeBase, check_collisions: bool = True) -> ReviewRepo
             warnings.append("changed since approval: the approved text differs; review again")
         for cite in cites:
             if not cite.found:
-                warnings.append(f"quote no longer found in its source {cite.source_id}: {cite.quote[:60]!r}")
+                warnings.append(
+                    f"quote no longer found in its source {cite.source_id}: {cite.quote[:60]!r}"
+                )
         joined = " ".join(quotes)
         missing = [n for n in dict.fromkeys(numbers(e.answer)) if n not in joined]
         if missing:
-            warnings.append(f"numbers in the answer that appear in none of its quotes: {', '.join(missing)}")
+            warnings.append(
+                f"numbers in the answer that appear in none of its quotes: {', '.join(missing)}"
+            )
         names = unsupported_names(e, kb)
         if names:
-            warnings.append(f"names in the answer that appear in none of its quotes: {', '.join(names)}")
+            warnings.append(
+                f"names in the answer that appear in none of its quotes: {', '.join(names)}"
+            )
         if e.id in clash:
             warnings.append(f"near-duplicate: its question also retrieves {', '.join(clash[e.id])}")
         cards.append(
-            Card(e.id, e.topic, e.question, list(e.alternates), e.answer, status, e.review.reviewer,
-                 e.review.date, kb.files.get(e.id, ""), cites, warnings)
+            Card(
+                e.id,
+                e.topic,
+                e.question,
+                list(e.alternates),
+                e.answer,
+                status,
+                e.review.reviewer,
+                e.review.date,
+                kb.files.get(e.id, ""),
+                cites,
+                warnings,
+            )
         )
     return ReviewReport(cards, cov.ratio, len(cov.substantive), len(cov.uncovered))
 
@@ -184,15 +206,42 @@ def render_html(report: ReviewReport, nonce: str | None = None) -> str:
 
 def to_json(report: ReviewReport) -> str:
     return json.dumps(
-        {"summary": report.summary, "entries": [asdict(c) for c in report.cards]}, indent=2, ensure_ascii=False
+        {"summary": report.summary, "entries": [asdict(c) for c in report.cards]},
+        indent=2,
+        ensure_ascii=False,
     )
 
 
 def to_csv(report: ReviewReport) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["id", "topic", "status", "reviewer", "date", "question", "answer", "sources", "warnings", "file"])
+    w.writerow(
+        [
+            "id",
+            "topic",
+            "status",
+            "reviewer",
+            "date",
+            "question",
+            "answer",
+            "sources",
+            "warnings",
+            "file",
+        ]
+    )
     for c in report.cards:
-        w.writerow([c.id, c.topic, c.status, c.reviewer, c.date, c.question, c.answer,
-                    " ".join(sorted({x.source_id for x in c.citations})), " | ".join(c.warnings), c.file])
+        w.writerow(
+            [
+                c.id,
+                c.topic,
+                c.status,
+                c.reviewer,
+                c.date,
+                c.question,
+                c.answer,
+                " ".join(sorted({x.source_id for x in c.citations})),
+                " | ".join(c.warnings),
+                c.file,
+            ]
+        )
     return buf.getvalue()

@@ -1,0 +1,122 @@
+"""The query log: no refused question text, retention, and answers that never wait for it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from faqbot.api import create_app
+from faqbot.querylog import QueryLog, connect, purge
+from faqbot.report import group_questions, live_report
+
+
+def rows(path: Path, sql: str):
+    return sqlite3.connect(path).execute(sql).fetchall()
+
+
+def test_refused_text_is_never_kept(tmp_path: Path) -> None:
+    log = QueryLog(tmp_path / "q.db")
+    log.record(
+        "r1", "refused", None, None, 1.0, "I have HIV, can I have nanofat?", "personal_advice"
+    )
+    log.record("r2", "answered", "e1", 0.9, 1.0, "what is nanofat")
+    log.record("r3", "no_match", None, 0.1, 1.0, "mortgage rates")
+    log.close()
+    got = rows(
+        tmp_path / "q.db", "SELECT request_id, outcome, question FROM queries ORDER BY request_id"
+    )
+    assert got == [
+        ("r1", "refused", None),
+        ("r2", "answered", "what is nanofat"),
+        ("r3", "no_match", "mortgage rates"),
+    ]
+
+
+def test_retention_deletes_old_text_only(tmp_path: Path) -> None:
+    conn = connect(tmp_path / "q.db")
+    now = time.time()
+    conn.execute(
+        "INSERT INTO queries VALUES ('old', ?, 'answered', 'e', 0.5, 1, NULL, 0, 'old question')",
+        (now - 31 * 86400,),
+    )
+    conn.execute(
+        "INSERT INTO queries VALUES ('new', ?, 'answered', 'e', 0.5, 1, NULL, 0, 'new question')",
+        (now - 86400,),
+    )
+    assert purge(conn, retention_days=30, now=now) == 1
+    assert rows(
+        tmp_path / "q.db", "SELECT request_id, question FROM queries ORDER BY request_id"
+    ) == [("new", "new question"), ("old", None)]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
+def test_read_only_log_does_not_stop_answers_nonroot(bot, settings, tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    connect(path).close()
+    path.chmod(stat.S_IRUSR)
+    _answers_flow(bot, settings, path)
+
+
+def test_unwritable_log_does_not_stop_answers(bot, settings, tmp_path: Path, caplog) -> None:
+    # A directory where the database file should be: sqlite cannot open it, whoever we are.
+    path = tmp_path / "q.db"
+    path.mkdir()
+    _answers_flow(bot, settings, path)
+
+
+def test_locked_log_does_not_stop_answers(bot, settings, tmp_path: Path) -> None:
+    path = tmp_path / "locked.db"
+    connect(path).close()
+    locker = sqlite3.connect(path, isolation_level=None)
+    locker.execute("BEGIN EXCLUSIVE")
+    try:
+        _answers_flow(bot, settings, path)
+    finally:
+        locker.execute("ROLLBACK")
+
+
+def _answers_flow(bot, settings, path: Path) -> None:
+    s = settings.model_copy(update={"query_log": path, "rate_limit_per_minute": 0})
+    with TestClient(create_app(s, bot=bot)) as c:
+        t0 = time.perf_counter()
+        for _ in range(5):
+            r = c.post("/v1/ask", json={"question": "what is nanofat"})
+            assert r.status_code == 200 and r.json()["status"] == "answered"
+        assert time.perf_counter() - t0 < 5  # the lock timeout is not paid by answers
+        c.app.state.querylog.flush()
+        assert c.app.state.querylog.dropped >= 1
+
+
+def test_live_report_groups_and_counts(tmp_path: Path) -> None:
+    log = QueryLog(tmp_path / "q.db")
+    for i, q in enumerate(
+        [
+            "nanofat for hair loss",
+            "nanofat for hair los",
+            "Nanofat for hair loss?",
+            "mortgage rates",
+        ]
+    ):
+        log.record(f"n{i}", "no_match", None, 0.1, 1.0, q)
+    log.record("a1", "answered", "cost-typical-range", 0.31, 1.0, "how pricey")
+    log.record("x1", "refused", None, None, 1.0, "secret", "personal_advice", urgent=True)
+    log.feedback("a1", False, "no price given")
+    log.close()
+    rep = live_report(tmp_path / "q.db")
+    assert rep.no_match_groups[0].count == 3 and "hair" in rep.no_match_groups[0].example
+    assert rep.low_score_answers[0]["entry_id"] == "cost-typical-range"
+    assert (
+        rep.not_helpful[0]["entry_id"] == "cost-typical-range"
+        and rep.not_helpful[0]["comments"] == "no price given"
+    )
+    assert rep.refusals_by_day[0]["refused"] == 1 and rep.refusals_by_day[0]["urgent"] == 1
+
+
+def test_group_questions_empty() -> None:
+    assert group_questions([]) == []
