@@ -70,10 +70,16 @@ def approve(
                 if not isinstance(review, CommentedMap):
                     review = CommentedMap()
                     item["review"] = review
+                last = next(reversed(review), None) if review else None
                 review["status"] = "approved"
                 review["reviewer"] = reviewer
                 review["date"] = day
                 review["hash"] = entry.content_hash()
+                # A comment or blank line after the mapping hangs on its last key; keep it at the
+                # end of the mapping when a key is added, so the file's layout does not shift.
+                new_last = next(reversed(review))
+                if last is not None and last != new_last and last in review.ca.items:
+                    review.ca.items[new_last] = review.ca.items.pop(last)
         from io import StringIO
 
         buf = StringIO()

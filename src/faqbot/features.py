@@ -103,6 +103,27 @@ STOP_WORDS = frozenset(
         "really",
         "what",
         "which",
+        # discourse fillers: they say nothing about the topic ("what exactly is nanofat")
+        "actually",
+        "exactly",
+        "basically",
+        "even",
+        "ever",
+        "anyway",
+        "hi",
+        "hello",
+        "hey",
+        "thanks",
+        "thank",
+        "ok",
+        "okay",
+        "wondering",
+        "curious",
+        "explain",
+        "explained",
+        "simply",
+        "quick",
+        "question",
     ]
 )
 

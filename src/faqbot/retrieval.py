@@ -83,7 +83,9 @@ class Retriever:
         out[self._entry_of_start] = np.maximum.reduceat(row_scores, self._starts)
         return out
 
-    def rank(self, question: str, top_k: int = 3) -> Ranking:
+    def rank(self, question: str, top_k: int = 3, out_of_scope: bool = False) -> Ranking:
+        """The best entries for ``question``. ``out_of_scope`` (the question names a subject the
+        knowledge base does not cover) turns any answer into a no_match with suggestions."""
         p = self.params
         idx, w, word_idx = self._query(question)
         scores = self._entry_scores(idx, w)
@@ -95,8 +97,10 @@ class Retriever:
         best = int(top[0])
         best_score = float(scores[best])
         runner_up = float(scores[top[1]]) if top.size > 1 else 0.0
-        answered = best_score >= p.min_score and not (
-            best_score < p.margin_below and best_score - runner_up < p.min_margin
+        answered = (
+            not out_of_scope
+            and best_score >= p.min_score
+            and not (best_score < p.margin_below and best_score - runner_up < p.min_margin)
         )
         if answered:
             related = [

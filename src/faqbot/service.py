@@ -14,6 +14,7 @@ from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import Policy
 from .retrieval import RetrievalParams, Retriever
+from .scope import Scope, ScopeConfig
 from .settings import Settings
 
 log = logging.getLogger("faqbot")
@@ -84,6 +85,7 @@ class FaqBot:
     index: Index
     retriever: Retriever
     policy: Policy
+    scope: Scope
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> FaqBot:
@@ -102,8 +104,12 @@ class FaqBot:
             suggest_score=settings.suggest_score,
             related_score=settings.related_score,
         )
-        policy = Policy(index.policy, make_normalizer(kb.synonyms), settings.policy_threshold)
-        return cls(kb, index, Retriever(index, params), policy)
+        normalizer = make_normalizer(kb.synonyms)
+        policy = Policy(index.policy, normalizer, settings.policy_threshold)
+        texts = [s.text for s in kb.sources.values()]
+        texts += [t for e in kb.entries for t in (e.question, *e.alternates, e.answer)]
+        scope = Scope(ScopeConfig.load(kb.root / "scope.yaml"), normalizer, texts)
+        return cls(kb, index, Retriever(index, params), policy, scope)
 
     # ------------------------------------------------------------------ answering
 
@@ -113,7 +119,10 @@ class FaqBot:
         top_k = max(1, min(int(top_k), 10))
         rid = request_id or secrets.token_hex(8)
         decision = self.policy.decide(question)
-        if decision.refuse:
+        scope = self.scope.check(question)
+        # Personal advice is refused only about this subject (or when symptoms sound urgent):
+        # "how do I reset my router" is out of scope, not a medical question.
+        if decision.refuse and (decision.urgent or scope.domain):
             ranking = self.retriever.rank(question, top_k=3)
             topics = ([ranking.best] if ranking.best else []) + ranking.related
             return AskResponse(
@@ -124,7 +133,7 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
-        ranking = self.retriever.rank(question, top_k=top_k)
+        ranking = self.retriever.rank(question, top_k=top_k, out_of_scope=scope.out_of_scope)
         if ranking.best is None:
             return AskResponse(
                 status=Status.no_match,

@@ -1,0 +1,109 @@
+"""Is a question about this knowledge base's subject at all?
+
+Nearest-neighbour retrieval always has a nearest entry. "How long does swelling last after
+rhinoplasty?" shares "how long", "swelling" and "last" with real entries and scores well, yet
+nothing in the sources is about rhinoplasty. This module gives the service two signals that a
+similarity score cannot:
+
+- *foreign terms*: content words that neither the sources nor the entries ever use and that
+  are real, fairly specific English words (by their frequency in the ``wordfreq`` lists). A
+  typo ("diabetis") or a made-up word is unknown to wordfreq and is not foreign: the character
+  n-grams deal with typos.
+- *anchors*: terms that name the subject itself (``faq/scope.yaml``). A question with an anchor
+  is in scope whatever else it mentions.
+
+Word look-ups only: linear in the question, no regular expressions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .features import STOP_WORDS, Normalizer
+
+
+class ScopeConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ScopeConfig:
+    anchors: tuple[str, ...]
+    foreign_zipf: float = 4.5
+    domain_zipf: float = 5.0
+
+    @classmethod
+    def load(cls, path: Path) -> ScopeConfig:
+        """Read ``faq/scope.yaml``; a missing file means no anchors and the default levels."""
+        if not path.is_file():
+            return cls(anchors=())
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            anchors = data.get("anchors", [])
+            if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
+                raise ScopeConfigError(f"{path}: 'anchors' must be a list of strings")
+            return cls(
+                anchors=tuple(anchors),
+                foreign_zipf=float(data.get("foreign_zipf", 4.5)),
+                domain_zipf=float(data.get("domain_zipf", 5.0)),
+            )
+        except (yaml.YAMLError, AttributeError, TypeError, ValueError) as exc:
+            if isinstance(exc, ScopeConfigError):
+                raise
+            raise ScopeConfigError(f"{path}: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def _english() -> dict[str, float]:
+    from wordfreq import get_frequency_dict
+
+    return get_frequency_dict("en")
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of an English word (log10 of occurrences per billion words); 0 if unknown."""
+    f = _english().get(word, 0.0)
+    return math.log10(f * 1e9) if f > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class ScopeCheck:
+    anchored: bool  # names the subject (nanofat, fat transfer ...)
+    foreign: tuple[str, ...]  # specific words the sources never use
+    domain: bool  # uses at least one fairly specific word of the sources or an anchor
+
+    @property
+    def out_of_scope(self) -> bool:
+        return bool(self.foreign) and not self.anchored
+
+
+class Scope:
+    def __init__(self, config: ScopeConfig, normalizer: Normalizer, texts: Iterable[str]) -> None:
+        self.config = config
+        self.normalize = normalizer
+        self.anchors = frozenset(t for a in config.anchors for t in normalizer(a))
+        vocab: set[str] = set()
+        for text in texts:
+            vocab.update(normalizer(text))
+        self.vocabulary = frozenset(vocab)
+
+    def check(self, question: str) -> ScopeCheck:
+        toks = self.normalize(question)
+        anchored = any(t in self.anchors for t in toks)
+        foreign: list[str] = []
+        domain = anchored
+        for t in toks:
+            if t in STOP_WORDS or not t.isalpha() or len(t) < 3:
+                continue
+            z = zipf(t)
+            if t in self.vocabulary:
+                domain = domain or z < self.config.domain_zipf
+            elif 0.0 < z < self.config.foreign_zipf and t not in foreign:
+                foreign.append(t)
+        return ScopeCheck(anchored, tuple(foreign), domain)
