@@ -211,3 +211,24 @@ def test_real_knowledge_base_passes_check_with_coverage() -> None:
         ["faqbot", "check", "--faq", str(ROOT / "faq")], capture_output=True, text=True, timeout=120
     )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+
+
+def test_coverage_skips_questions_and_honours_exclusions(kb_dir: Path) -> None:
+    from faqbot.coverage import coverage_report
+
+    kb = load_knowledge_base(kb_dir)
+    before = coverage_report(kb)
+    texts = [p.text for p in before.paragraphs]
+    assert not any(t.endswith(("?", ":")) for t in texts)  # questions and list lead-ins
+    target = before.uncovered[0] if before.uncovered else before.substantive[0]
+    (kb_dir / "coverage_exclusions.yaml").write_text(
+        "exclusions:\n"
+        f"  - source: {target.source}\n"
+        f"    starts_with: {target.text[:30]!r}\n"
+        "    reason: advertising (test)\n",
+        encoding="utf-8",
+    )
+    after = coverage_report(load_knowledge_base(kb_dir))
+    excluded = [p for p in after.excluded if p.start == target.start]
+    assert excluded and excluded[0].excluded == "advertising (test)"
+    assert len(after.substantive) == len(before.substantive) - 1

@@ -1,9 +1,10 @@
 """Source coverage: which substantive source paragraphs no citation touches.
 
 A paragraph is a non-blank line of a source text (the documents put one paragraph or one bullet
-per line). It holds a substantive claim when it has at least ``MIN_WORDS`` words and is not listed
-in ``faq/coverage_exclusions.yaml`` (advertising, image credits, contact details, navigation
-text), each exclusion with its reason. It is covered when a citation's quote overlaps it.
+per line). It holds a substantive claim when it has at least ``MIN_WORDS`` words, is not a
+question or the lead-in of a list (it ends in ``?`` or ``:``), and is not listed in ``faq/coverage_exclusions.yaml`` (headings, advertising,
+image credits, contact details, navigation text), each exclusion with its reason. It is covered
+when a citation's quote overlaps it.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from .knowledge import KnowledgeBase
 from .text import collapse_ws
 
 MIN_WORDS = 8
+
+
+def is_claim_shaped(text: str) -> bool:
+    """Not a question ("Q: Is nanofat ...?") or the lead-in of a list ("... include:")."""
+    return not text.rstrip().endswith(("?", ":"))
 
 
 @dataclass
@@ -65,7 +71,7 @@ def source_paragraphs(kb: KnowledgeBase) -> list[Paragraph]:
         pos = 0
         for line in src.text.splitlines(keepends=True):
             text = line.strip()
-            if len(text.split()) >= MIN_WORDS:
+            if len(text.split()) >= MIN_WORDS and is_claim_shaped(text):
                 start = pos + line.index(text[0])
                 out.append(Paragraph(sid, start, start + len(text), text))
             pos += len(line)
