@@ -55,13 +55,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _needs_drafts() -> bool:
-    """Serve drafts only when the knowledge base has no approved entry yet."""
-    from faqbot.knowledge import load_knowledge_base
-
-    return not any(e.approved for e in load_knowledge_base(ROOT / "faq").entries)
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
     tmp = Path(tempfile.mkdtemp(prefix="faqbot-widget-"))
@@ -73,8 +66,6 @@ def server() -> Iterator[str]:
         FAQBOT_QUERY_LOG="",
         FAQBOT_RATE_LIMIT_PER_MINUTE="0",
     )
-    if _needs_drafts():
-        env["FAQBOT_INCLUDE_DRAFTS"] = "1"
     logfile = (tmp / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "faqbot", "serve", "--port", str(port)],
