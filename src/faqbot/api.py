@@ -22,6 +22,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .knowledge import knowledge_digest
@@ -49,6 +50,52 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 STATIC = Path(__file__).parent / "static"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+
+
+# Every status an operation can answer with is documented, with its body, so clients (and the
+# schema fuzzer, tests/test_fuzz_api.py) can rely on the OpenAPI schema.
+def _err(description: str) -> dict[str, Any]:
+    return {"model": ErrorResponse, "description": description}
+
+
+POST_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _err("The body is not valid JSON"),
+    413: _err("The body is over the size limit (FAQBOT_MAX_BODY_BYTES)"),
+    422: _err("Invalid request"),
+    429: _err("Rate limited; see the Retry-After header"),
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: _err("No such item")}
+
+
+class EntrySummary(BaseModel):
+    id: str
+    question: str
+    topic: str
+
+
+class EntryList(BaseModel):
+    entries: list[EntrySummary]
+    topics: list[str]
+
+
+class SourceDocument(BaseModel):
+    id: str
+    title: str
+    publisher: str
+    author: str
+    date: str
+    url: str
+    text: str
+
+
+class Readiness(BaseModel):
+    status: str  # ready | stale | not_ready
+    reason: str | None = None
+    entries: int | None = None
+    built_at: str | None = None
+    # off | ok | failing (<error type>): a failing query log does not stop answers, so it does
+    # not make the service unready, but operators should see it.
+    query_log: str | None = None
 
 
 class JsonFormatter(logging.Formatter):
@@ -103,9 +150,12 @@ class GuardMiddleware:
 
     def _client(self, scope: Scope) -> str:
         if self.trust_proxy:
-            for k, v in scope.get("headers", []):
-                if k == b"x-forwarded-for":
-                    return v.decode("latin-1").split(",")[0].strip()[:64]
+            # The trusted proxy appends the address it saw to X-Forwarded-For; the entries
+            # before it are whatever the client sent, so only the last one can be believed.
+            forwarded = [v for k, v in scope.get("headers", []) if k == b"x-forwarded-for"]
+            last = forwarded[-1].decode("latin-1").split(",")[-1].strip()[:64] if forwarded else ""
+            if last:
+                return last
         client = scope.get("client")
         return client[0] if client else "unknown"
 
@@ -201,14 +251,18 @@ class GuardMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > limit:
-                    raise _BodyTooLarge
+                    raise _BodyTooLarge(limit)
             return message
 
         return wrapped
 
 
-class _BodyTooLarge(Exception):
-    pass
+class _BodyTooLarge(StarletteHTTPException):
+    """A body without Content-Length grew over the limit while being read. An HTTPException, so
+    FastAPI passes it on to the handler (413) instead of making it a 400 "error parsing the body"."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"request body is over {limit} bytes")
 
 
 # --------------------------------------------------------------------------- the app
@@ -238,10 +292,6 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         version="1",
         summary="Answers questions about nanofat grafting from a source-backed knowledge base.",
         lifespan=lifespan,
-        responses={
-            422: {"model": ErrorResponse, "description": "Invalid request"},
-            429: {"model": ErrorResponse, "description": "Rate limited"},
-        },
     )
     app.state.settings = settings
 
@@ -263,9 +313,15 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 401: "unauthorized"}.get(
-            exc.status_code, "http_error"
-        )
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            # FastAPI's "error parsing the body": a body that is not UTF-8 is not JSON either
+            return error_response(400, "invalid_json", "request body is not valid JSON")
+        code = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "unauthorized",
+            413: "body_too_large",
+        }.get(exc.status_code, "http_error")
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return error_response(exc.status_code, code, detail, getattr(exc, "headers", None))
 
@@ -278,7 +334,7 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
 
     # ------------------------------------------------------------------ endpoints
 
-    @app.post("/v1/ask", response_model=AskResponse, tags=["ask"])
+    @app.post("/v1/ask", response_model=AskResponse, tags=["ask"], responses=POST_ERRORS)
     async def ask(body: AskRequest, request: Request) -> AskResponse:
         """Answer a question: `answered`, `refused` (personal medical advice) or `no_match`."""
         started = time.perf_counter()
@@ -305,7 +361,9 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             )
         return resp
 
-    @app.post("/v1/feedback", response_model=FeedbackResponse, tags=["feedback"])
+    @app.post(
+        "/v1/feedback", response_model=FeedbackResponse, tags=["feedback"], responses=POST_ERRORS
+    )
     async def feedback(body: FeedbackRequest, request: Request) -> FeedbackResponse:
         """Record whether an answer helped (kept for content review)."""
         request.scope["state"]["request_id"] = body.request_id
@@ -314,7 +372,12 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             qlog.feedback(body.request_id, body.helpful, body.comment)
         return FeedbackResponse()
 
-    @app.get("/v1/entries", tags=["content"])
+    @app.get(
+        "/v1/entries",
+        response_model=EntryList,
+        tags=["content"],
+        responses={422: _err("Invalid request")},
+    )
     async def entries(
         request: Request, topic: str | None = Query(None, max_length=80)
     ) -> dict[str, Any]:
@@ -330,7 +393,7 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             "topics": sorted({e.topic for e in bot.kb.entries if e.id in set(bot.index.entry_ids)}),
         }
 
-    @app.get("/v1/entries/{entry_id}", response_model=Answer, tags=["content"])
+    @app.get("/v1/entries/{entry_id}", response_model=Answer, tags=["content"], responses=NOT_FOUND)
     async def entry(entry_id: str, request: Request) -> Answer:
         """One entry with its answer and source passages."""
         bot: FaqBot = request.app.state.bot
@@ -338,7 +401,12 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             raise StarletteHTTPException(404, "no such entry")
         return bot.answer_for(entry_id, 1.0)
 
-    @app.get("/v1/sources/{source_id}", tags=["content"])
+    @app.get(
+        "/v1/sources/{source_id}",
+        response_model=SourceDocument,
+        tags=["content"],
+        responses=NOT_FOUND,
+    )
     async def source(source_id: str, request: Request) -> dict[str, Any]:
         """A source document's metadata and full text."""
         bot: FaqBot = request.app.state.bot
@@ -361,7 +429,15 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         """The process is alive."""
         return {"status": "ok"}
 
-    @app.get("/readyz", tags=["ops"])
+    @app.get(
+        "/readyz",
+        tags=["ops"],
+        response_model=Readiness,
+        responses={
+            200: {"model": Readiness, "description": "Ready to answer"},
+            503: {"model": Readiness, "description": "Not ready: not loaded, or index stale"},
+        },
+    )
     async def readyz(request: Request) -> JSONResponse:
         """The index is loaded and still matches the knowledge base on disk."""
         bot: FaqBot | None = getattr(request.app.state, "bot", None)
@@ -384,11 +460,15 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
                 },
                 status_code=503,
             )
+        qlog: QueryLog | None = getattr(request.app.state, "querylog", None)
         return JSONResponse(
             {
                 "status": "ready",
                 "entries": len(bot.index.entry_ids),
                 "built_at": bot.index.manifest.built_at,
+                "query_log": "off"
+                if qlog is None
+                else (f"failing ({qlog.failing})" if qlog.failing else "ok"),
             }
         )
 

@@ -37,7 +37,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .features import CharAnalyzer, WordAnalyzer, make_normalizer
 from .knowledge import KnowledgeBase, knowledge_digest
-from .policy import PolicyModel, load_policy_rows, train_policy
+from .policy import PolicyDataError, PolicyModel, load_policy_rows, train_policy
 from .vectors import QueryVectorizer, TermMajorMatrix
 
 FORMAT_VERSION = 1
@@ -146,8 +146,11 @@ def build_index(
     word_vec, char_vec = fit_vectorizers(kb, texts, params)
     docs = sp.hstack([word_vec.transform(texts), char_vec.transform(texts)]).tocsr()
     matrix = TermMajorMatrix.from_doc_matrix(docs)
-    policy_rows = load_policy_rows(kb.root / "policy" / "train.tsv")
-    policy = train_policy(policy_rows, make_normalizer(kb.synonyms))
+    try:
+        policy_rows = load_policy_rows(kb.root / "policy" / "train.tsv")
+        policy = train_policy(policy_rows, make_normalizer(kb.synonyms))
+    except PolicyDataError as exc:  # a start-up message, not a traceback
+        raise IndexUnavailable(f"{exc}; fix it, then run `faqbot build`") from None
     manifest = Manifest(
         format_version=FORMAT_VERSION,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -168,8 +171,14 @@ def build_index(
         policy_threshold=policy.threshold,
         policy_train_rows=len(policy_rows),
     )
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    try:
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
+    except OSError as exc:
+        raise IndexUnavailable(
+            f"cannot write the index to {out_dir} ({exc.strerror or type(exc).__name__}); "
+            "set FAQBOT_INDEX_DIR to a writable folder, then run `faqbot build`"
+        ) from None
     try:
         _write_json(tmp / "vocab_word.json", _vocab_list(word_vec))
         _write_json(tmp / "vocab_char.json", _vocab_list(char_vec))
@@ -225,6 +234,39 @@ def _need(path: Path) -> Path:
     return path
 
 
+_KINDS = {  # dtype kinds of the arrays build_index writes: f float, iu integer
+    **dict.fromkeys(("idf_word", "idf_char", "idf_policy", "coef_policy", "data"), "f"),
+    **dict.fromkeys(("rows", "row_kind", "indptr", "indices"), "iu"),
+}
+
+
+def _well_formed(
+    arrays: dict[str, np.ndarray], raw: dict[str, np.ndarray], vocabs: list[object]
+) -> bool:
+    """Types, dimensions and value ranges of a sound index, before the cross-file counts: a
+    damaged file must be refused here, not crash a query later."""
+    if not all(isinstance(v, list) and all(isinstance(t, str) for t in v) for v in vocabs):
+        return False
+    named = {**arrays, **raw}
+    for name, kind in _KINDS.items():
+        a = named[name]
+        if a.ndim != 1 or a.dtype.kind not in kind:
+            return False
+        if kind == "f" and not np.isfinite(a).all():
+            return False
+    indptr, indices, rows = raw["indptr"], raw["indices"], arrays["rows"]
+    return (
+        raw["n_docs"].ndim == 0
+        and raw["n_docs"].dtype.kind in "iu"
+        and indptr.size > 0
+        and int(indptr[0]) == 0
+        and bool((np.diff(indptr) >= 0).all())
+        and (indices.size == 0 or int(indices.min()) >= 0)
+        and (rows.size == 0 or int(rows.min()) >= 0)
+        and bool(np.isin(arrays["row_kind"], (ROW_PHRASING, ROW_ANSWER)).all())
+    )
+
+
 def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
     """Load an index built from ``kb``; raise :class:`IndexUnavailable` if missing, corrupt or stale."""
     index_dir = Path(index_dir)
@@ -255,10 +297,13 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
             for name in ("idf_word", "idf_char", "idf_policy", "coef_policy", "rows", "row_kind")
         }
         with np.load(_need(index_dir / "matrix.npz"), allow_pickle=False) as z:
-            mat = TermMajorMatrix(z["indptr"], z["indices"], z["data"], int(z["n_docs"]))
+            raw = {k: z[k] for k in ("indptr", "indices", "data", "n_docs")}
+        if not _well_formed(arrays, raw, [word_terms, char_terms, policy_terms]):
+            raise IndexUnavailable("index files are malformed (corrupt); run `faqbot build`")
+        mat = TermMajorMatrix(raw["indptr"], raw["indices"], raw["data"], int(raw["n_docs"]))
     except IndexUnavailable:
         raise
-    except (ValueError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+    except (ValueError, TypeError, OSError, KeyError, EOFError, zipfile.BadZipFile) as exc:
         raise IndexUnavailable(
             f"index files are corrupt or truncated ({type(exc).__name__}); run `faqbot build`"
         ) from None

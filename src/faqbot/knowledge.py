@@ -158,10 +158,13 @@ def _pydantic_errors(exc: ValidationError) -> Iterable[str]:
 
 def _load_sources(root: Path, problems: list[Problem]) -> dict[str, Source]:
     rel = "sources/sources.yaml"
+    known = len(problems)
     data = _read_yaml(root / rel, rel, problems) if (root / rel).is_file() else None
     if data is None:
         if not (root / rel).is_file():
             problems.append(Problem(rel, None, "missing: the source metadata file is required"))
+        elif len(problems) == known:
+            problems.append(Problem(rel, None, "is empty: expected a list of sources"))
         return {}
     if not isinstance(data, list):
         problems.append(Problem(rel, None, "must be a list of sources"))
@@ -260,8 +263,11 @@ def check_knowledge_base(root: Path | str) -> tuple[KnowledgeBase | None, list[P
         problems.append(Problem("entries/", None, "no entry files (*.yaml) found"))
     for path in entry_files:
         rel = path.relative_to(root).as_posix()
+        known = len(problems)
         data = _read_yaml(path, rel, problems)
         if data is None:
+            if len(problems) == known:  # empty, or comments only: e.g. truncated by a bad write
+                problems.append(Problem(rel, None, "is empty: expected `topic:` and `entries:`"))
             continue
         if not isinstance(data, dict) or "entries" not in data or "topic" not in data:
             problems.append(Problem(rel, None, "must be a mapping with `topic:` and `entries:`"))

@@ -72,6 +72,7 @@ class QueryLog:
         self._q: queue.Queue[object] = queue.Queue(maxsize=max_pending)
         self._warned = False
         self.dropped = 0
+        self.failing: str | None = None  # why the last write failed (type name); None when fine
         self._thread = threading.Thread(target=self._run, name="faqbot-querylog", daemon=True)
         self._thread.start()
 
@@ -136,8 +137,24 @@ class QueryLog:
             self._warned = True
             log.warning(message)
 
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            conn = connect(self.path)
+        except (sqlite3.Error, OSError) as exc:
+            self._failed(exc)
+            return None
+        self.failing = None
+        return conn
+
+    def _failed(self, exc: Exception) -> None:
+        self.failing = type(exc).__name__
+        self._warn_once(
+            f"query log cannot be written ({type(exc).__name__}: {exc}); answers continue without it"
+        )
+
     def _run(self) -> None:
-        conn: sqlite3.Connection | None = None
+        # Open at once, so /readyz can report a log that cannot be written before any question.
+        conn = self._open()
         last_purge = 0.0
         while True:
             item = self._q.get()
@@ -154,11 +171,10 @@ class QueryLog:
                     last_purge = time.time()
                 sql, params = item  # type: ignore[misc]
                 conn.execute(sql, params)
-            except (sqlite3.Error, OSError) as exc:
+                self.failing = None
+            except Exception as exc:  # any error: the writer must outlive one bad record
                 self.dropped += 1
-                self._warn_once(
-                    f"query log cannot be written ({type(exc).__name__}: {exc}); answers continue without it"
-                )
+                self._failed(exc)
                 if conn is not None:
                     with contextlib.suppress(sqlite3.Error):
                         conn.close()

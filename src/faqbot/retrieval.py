@@ -20,6 +20,7 @@ class RetrievalParams:
     word_weight: float = 0.5  # share of the word features in the blend (the rest: char n-grams)
     answer_weight: float = 0.6  # an answer-text row counts at this fraction of its cosine
     min_score: float = 0.3  # below this the best entry is not an answer: no_match
+    min_score_anchored: float = 0.3  # the same, for questions that name the subject (scope.py)
     min_margin: float = 0.0  # best must beat the runner-up by this much when both are weak
     margin_below: float = 0.0  # the margin rule applies only to best scores under this
     suggest_score: float = 0.15  # no_match suggestions need at least this score
@@ -83,9 +84,12 @@ class Retriever:
         out[self._entry_of_start] = np.maximum.reduceat(row_scores, self._starts)
         return out
 
-    def rank(self, question: str, top_k: int = 3, out_of_scope: bool = False) -> Ranking:
+    def rank(
+        self, question: str, top_k: int = 3, out_of_scope: bool = False, anchored: bool = False
+    ) -> Ranking:
         """The best entries for ``question``. ``out_of_scope`` (the question names a subject the
-        knowledge base does not cover) turns any answer into a no_match with suggestions."""
+        knowledge base does not cover) turns any answer into a no_match with suggestions;
+        ``anchored`` (it names the knowledge base's own subject) applies ``min_score_anchored``."""
         p = self.params
         idx, w, word_idx = self._query(question)
         scores = self._entry_scores(idx, w)
@@ -97,9 +101,10 @@ class Retriever:
         best = int(top[0])
         best_score = float(scores[best])
         runner_up = float(scores[top[1]]) if top.size > 1 else 0.0
+        threshold = p.min_score_anchored if anchored else p.min_score
         answered = (
             not out_of_scope
-            and best_score >= p.min_score
+            and best_score >= threshold
             and not (best_score < p.margin_below and best_score - runner_up < p.min_margin)
         )
         if answered:

@@ -32,7 +32,24 @@ COLLIDE_SCORE = 0.75  # an entry's question scores another entry at least this h
 _NAME = re.compile(
     r"\b(?:Dr|Drs|Mr|Mrs|Ms|Prof)\.?(?: [A-Z][a-zA-Z'-]+)+|\b[A-Z][a-z'-]+(?: [A-Z][a-z'-]+)+"
 )
-_NOT_NAMES = frozenset(["The", "A", "An", "One", "This", "That", "These", "It", "In", "For", "Some", "Where", "When", "Both"])
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "One",
+        "This",
+        "That",
+        "These",
+        "It",
+        "In",
+        "For",
+        "Some",
+        "Where",
+        "When",
+        "Both",
+    ]
+)
 
 
 @dataclass

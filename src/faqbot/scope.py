@@ -17,6 +17,7 @@ Word look-ups only: linear in the question, no regular expressions.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -83,19 +84,47 @@ class ScopeCheck:
         return bool(self.foreign) and not self.anchored
 
 
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
 class Scope:
     def __init__(self, config: ScopeConfig, normalizer: Normalizer, texts: Iterable[str]) -> None:
         self.config = config
         self.normalize = normalizer
-        self.anchors = frozenset(t for a in config.anchors for t in normalizer(a))
+        # anchors are token sequences after normalisation ("fat harvest" -> ("fat", "harvest"))
+        self.anchors = frozenset(tuple(normalizer(a)) for a in config.anchors if normalizer(a))
+        self._anchor_len = max((len(a) for a in self.anchors), default=0)
         vocab: set[str] = set()
         for text in texts:
             vocab.update(normalizer(text))
         self.vocabulary = frozenset(vocab)
+        self._sorted = sorted(vocab)
+        _english()  # load the word list now, not on the first question
+
+    def _related_form(self, word: str) -> bool:
+        """Is ``word`` another form of a word the sources use ("sedate" / "sedation",
+        "originate" / "origins")? True when a known word shares a prefix of at least
+        max(5, len(word) - 3) letters: long enough that "transplant" is not "transfer"."""
+        need = max(5, len(word) - 3)
+        if len(word) < need:
+            return False
+        prefix = word[:need]
+        i = bisect.bisect_left(self._sorted, prefix)
+        return i < len(self._sorted) and _common_prefix(self._sorted[i], word) >= need
 
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
-        anchored = any(t in self.anchors for t in toks)
+        anchored = any(
+            tuple(toks[i : i + n]) in self.anchors
+            for n in range(1, self._anchor_len + 1)
+            for i in range(len(toks) - n + 1)
+        )
         foreign: list[str] = []
         domain = anchored
         for t in toks:
@@ -104,6 +133,10 @@ class Scope:
             z = zipf(t)
             if t in self.vocabulary:
                 domain = domain or z < self.config.domain_zipf
-            elif 0.0 < z < self.config.foreign_zipf and t not in foreign:
+            elif (
+                0.0 < z < self.config.foreign_zipf
+                and t not in foreign
+                and not self._related_form(t)
+            ):
                 foreign.append(t)
         return ScopeCheck(anchored, tuple(foreign), domain)

@@ -101,6 +101,7 @@ class FaqBot:
             word_weight=settings.word_weight,
             answer_weight=settings.answer_weight,
             min_score=settings.min_score,
+            min_score_anchored=settings.min_score_anchored,
             suggest_score=settings.suggest_score,
             related_score=settings.related_score,
         )
@@ -133,7 +134,9 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
-        ranking = self.retriever.rank(question, top_k=top_k, out_of_scope=scope.out_of_scope)
+        ranking = self.retriever.rank(
+            question, top_k=top_k, out_of_scope=scope.out_of_scope, anchored=scope.anchored
+        )
         if ranking.best is None:
             return AskResponse(
                 status=Status.no_match,

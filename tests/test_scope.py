@@ -1,0 +1,84 @@
+"""The scope check: foreign subjects, anchors, domain words."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from faqbot.features import Normalizer
+from faqbot.scope import Scope, ScopeConfig, ScopeConfigError, zipf
+
+TEXTS = [
+    "Nanofat grafting uses emulsified fat. Sedation and swelling after the harvest are common.",
+    "Fat transfer to the cheeks; the origins of the technique are in Belgium.",
+]
+
+
+@pytest.fixture()
+def scope() -> Scope:
+    config = ScopeConfig(anchors=("nanofat", "fat transfer", "fat harvest"))
+    return Scope(config, Normalizer([["fat transfer", "fat grafting"]]), TEXTS)
+
+
+def test_zipf_knows_common_and_rare_words() -> None:
+    assert zipf("the") > 6 > zipf("rhinoplasty") > 0
+    assert zipf("qwxzzv") == 0.0
+
+
+def test_another_procedure_is_foreign_and_out_of_scope(scope: Scope) -> None:
+    check = scope.check("how long does swelling last after rhinoplasty")
+    assert check.foreign == ("rhinoplasty",)
+    assert check.out_of_scope
+
+
+def test_anchor_keeps_a_question_in_scope(scope: Scope) -> None:
+    check = scope.check("can someone with rosacea get nanofat")
+    assert check.anchored and "rosacea" in check.foreign
+    assert not check.out_of_scope
+
+
+def test_multi_word_anchor_and_synonyms(scope: Scope) -> None:
+    assert scope.check("is fat grafting painful").anchored  # synonym of "fat transfer"
+    assert scope.check("they sedate you for the fat harvest").anchored
+    assert not scope.check("how to lose belly fat").anchored  # "fat" alone is not the subject
+
+
+def test_typos_and_word_forms_are_not_foreign(scope: Scope) -> None:
+    assert scope.check("do they sedate you").foreign == ()  # "sedation" is in the texts
+    assert scope.check("where did it originate").foreign == ()  # "origins"
+    assert scope.check("nanofta swelingg").foreign == ()  # unknown to wordfreq: a typo
+
+
+def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
+    assert not scope.check("how do I reset my router").domain
+    assert scope.check("is swelling normal").domain
+
+
+def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
+    bad = tmp_path / "scope.yaml"
+    bad.write_text("anchors: nanofat\n", encoding="utf-8")
+    with pytest.raises(ScopeConfigError, match="scope.yaml"):
+        ScopeConfig.load(bad)
+    assert ScopeConfig.load(tmp_path / "missing.yaml").anchors == ()
+
+
+# The real knowledge base: other subjects get no_match, everyday first-person questions are not
+# refused, and questions that name nanofat keep their answers.
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how long does swelling last after rhinoplasty",
+        "are porcelain veneers worth it",
+        "how do I renew my passport",
+        "what should I cook for my kids tonight",
+    ],
+)
+def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
+    assert real_bot.ask(question).status.value == "no_match"
+
+
+def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask("where did nanofat originate")
+    assert r.status.value == "answered"
+    assert "belgium" in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
