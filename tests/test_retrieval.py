@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from faqbot.index import documents, fit_vectorizers
 from faqbot.service import FaqBot
@@ -43,14 +44,25 @@ def test_fast_scores_equal_scikit_learn(real_bot: FaqBot) -> None:
             np.testing.assert_allclose(got, expected[i], rtol=0, atol=1e-9, err_msg=q)
 
 
-def test_entry_score_is_best_row(real_bot: FaqBot) -> None:
+@pytest.mark.parametrize("q", ["how long does nanofat last", "nanofat", "cost", "zzzz"])
+def test_entry_score_is_best_row_plus_supporting_phrasing(real_bot: FaqBot, q: str) -> None:
+    """Entry score = best + beta * second * (1 - best), with second the second-best phrasing
+    row, checked against a plain per-entry loop."""
+    from faqbot.index import ROW_ANSWER
+
     r = real_bot.retriever
-    q = "how long does nanofat last"
+    beta = r.params.support_weight
     idx, w, _ = r._query(q)
     rows = real_bot.index.matrix.scores(idx, w) * r._row_factor
+    kinds = real_bot.index.row_kind
     per_entry = r.entry_scores(q)
     for pos in range(len(per_entry)):
-        assert per_entry[pos] == rows[real_bot.index.rows == pos].max()
+        mine = real_bot.index.rows == pos
+        phrasings = sorted(rows[mine & (kinds != ROW_ANSWER)], reverse=True)
+        second = phrasings[1] if len(phrasings) > 1 else 0.0
+        best = rows[mine].max()
+        expected = best + beta * second * (1 - best)
+        assert per_entry[pos] == pytest.approx(expected, abs=1e-12)
 
 
 def test_exact_question_scores_one(bot: FaqBot) -> None:

@@ -1,7 +1,10 @@
 """Ranking: a question in, the best entries with scores out. Nothing else.
 
 The score of an entry is the best cosine similarity between the question and any of the
-entry's phrasings (canonical question and alternates), or its answer text at a lower weight.
+entry's phrasings (canonical question and alternates), or its answer text at a lower weight,
+lifted towards 1 by its second-best phrasing: ``best + support_weight * second * (1 - best)``
+(with weight 1, a noisy-OR of the two). An entry that several of its phrasings support is a
+safer answer than one with a single lucky match; an exact match still scores 1.
 Cosine is a weighted blend of word (and word-pair) TF-IDF and character n-gram TF-IDF; the
 blend is done by scaling the query, so one gather over one term-major matrix scores all rows.
 """
@@ -17,9 +20,10 @@ from .index import ROW_ANSWER, Index
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    word_weight: float = 0.5  # share of the word features in the blend (the rest: char n-grams)
+    word_weight: float = 0.3  # share of the word features in the blend (the rest: char n-grams)
+    support_weight: float = 1.0  # weight of an entry's second-best phrasing (see module doc)
     answer_weight: float = 0.6  # an answer-text row counts at this fraction of its cosine
-    min_score: float = 0.3  # below this the best entry is not an answer: no_match
+    min_score: float = 0.5  # below this the best entry is not an answer: no_match
     min_score_anchored: float = 0.3  # the same, for questions that name the subject (scope.py)
     min_margin: float = 0.0  # best must beat the runner-up by this much when both are weak
     margin_below: float = 0.0  # the margin rule applies only to best scores under this
@@ -52,7 +56,9 @@ class Retriever:
         )
         self._starts = starts
         self._ends = np.r_[starts[1:], rows.size]
-        self._row_factor = np.where(index.row_kind == ROW_ANSWER, self.params.answer_weight, 1.0)
+        self._is_answer = index.row_kind == ROW_ANSWER
+        self._row_factor = np.where(self._is_answer, self.params.answer_weight, 1.0)
+        self._seg_len = self._ends - self._starts
         self._entry_of_start = rows[starts] if rows.size else rows
 
     def _query(self, question: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -81,8 +87,22 @@ class Retriever:
         if self._starts.size == 0:
             return out
         row_scores = self.index.matrix.scores(idx, w) * self._row_factor
-        out[self._entry_of_start] = np.maximum.reduceat(row_scores, self._starts)
+        best = np.maximum.reduceat(row_scores, self._starts)
+        beta = self.params.support_weight
+        if beta > 0:
+            best = best + beta * self._second_phrasing(row_scores) * (1.0 - best)
+        out[self._entry_of_start] = best
         return out
+
+    def _second_phrasing(self, row_scores: np.ndarray) -> np.ndarray:
+        """Per entry, the second-highest score among its phrasings (not its answer); 0 if none."""
+        q = np.where(self._is_answer, 0.0, row_scores)
+        top = np.maximum.reduceat(q, self._starts)
+        is_top = q >= np.repeat(top, self._seg_len)
+        ties = np.add.reduceat(is_top, self._starts)
+        second = np.maximum.reduceat(np.where(is_top, -np.inf, q), self._starts)
+        second = np.where(ties >= 2, top, second)
+        return np.where(np.isfinite(second), second, 0.0)
 
     def rank(
         self, question: str, top_k: int = 3, out_of_scope: bool = False, anchored: bool = False

@@ -99,6 +99,7 @@ class FaqBot:
     def from_parts(cls, kb: KnowledgeBase, index: Index, settings: Settings) -> FaqBot:
         params = RetrievalParams(
             word_weight=settings.word_weight,
+            support_weight=settings.support_weight,
             answer_weight=settings.answer_weight,
             min_score=settings.min_score,
             min_score_anchored=settings.min_score_anchored,

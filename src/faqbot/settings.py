@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,10 +28,11 @@ class Settings(BaseSettings):
     include_drafts: bool = False  # serve draft entries too (staging only)
 
     # Retrieval (calibrated on faq/eval/dev.tsv; see benchmarks/README.md)
-    word_weight: float = Field(0.5, ge=0, le=1)
+    word_weight: float = Field(0.3, ge=0, le=1)
+    support_weight: float = Field(1.0, ge=0, le=1)
     answer_weight: float = Field(0.6, ge=0, le=1)
-    min_score: float = Field(0.3, ge=0, le=1)
-    min_score_anchored: float = Field(0.2, ge=0, le=1)  # questions naming nanofat/fat transfer
+    min_score: float = Field(0.5, ge=0, le=1)
+    min_score_anchored: float = Field(0.3, ge=0, le=1)  # questions naming nanofat/fat transfer
     suggest_score: float = Field(0.15, ge=0, le=1)
     related_score: float = Field(0.2, ge=0, le=1)
     policy_threshold: float | None = Field(None, ge=0, le=1)
@@ -42,7 +44,8 @@ class Settings(BaseSettings):
     rate_limit_burst: int = Field(20, ge=1)
     trust_proxy_headers: bool = False
     log_level: str = "INFO"
-    review_token: str | None = None
+    # Bearer token for /review (off when unset). Nothing rate-limits guesses, so it must be long.
+    review_token: str | None = Field(None, min_length=16)
 
     # Query log (SQLite). Empty path turns it off.
     query_log: Path | None = Field(
@@ -57,7 +60,19 @@ class Settings(BaseSettings):
             return [o.strip() for o in v.split(",") if o.strip()]
         return v
 
-    @field_validator("query_log", mode="before")
+    @field_validator("cors_origins", mode="after")
+    @classmethod
+    def _exact_origins(cls, v: list[str]) -> list[str]:
+        for origin in v:
+            u = urlsplit(origin)
+            if u.scheme not in ("http", "https") or not u.netloc or "*" in origin or u.path:
+                raise ValueError(
+                    f"CORS origin {origin!r} must be an exact origin such as "
+                    "https://clinic.example (no wildcard, no path)"
+                )
+        return v
+
+    @field_validator("query_log", "review_token", mode="before")
     @classmethod
     def _empty_is_off(cls, v: object) -> object:
         return None if v in ("", None) else v
