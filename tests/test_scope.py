@@ -38,6 +38,15 @@ def test_anchor_keeps_a_question_in_scope(scope: Scope) -> None:
     assert not check.out_of_scope
 
 
+def test_comparator_without_anchor_is_out_of_scope() -> None:
+    config = ScopeConfig(anchors=("nanofat",), comparators=("botox", "lip filler"))
+    s = Scope(config, Normalizer(), [*TEXTS, "Botox and lip filler are temporary."])
+    assert s.check("how long does botox take to work").out_of_scope
+    assert s.check("how long does lip filler last").out_of_scope
+    assert not s.check("is nanofat better than botox").out_of_scope
+    assert not s.check("how long does filler last").comparator  # "lip filler" is the phrase
+
+
 def test_multi_word_anchor_and_synonyms(scope: Scope) -> None:
     assert scope.check("is fat grafting painful").anchored  # synonym of "fat transfer"
     assert scope.check("they sedate you for the fat harvest").anchored

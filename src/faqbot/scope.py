@@ -36,6 +36,7 @@ class ScopeConfigError(ValueError):
 @dataclass(frozen=True)
 class ScopeConfig:
     anchors: tuple[str, ...]
+    comparators: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.0
 
@@ -46,11 +47,15 @@ class ScopeConfig:
             return cls(anchors=())
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            anchors = data.get("anchors", [])
-            if not isinstance(anchors, list) or not all(isinstance(a, str) for a in anchors):
-                raise ScopeConfigError(f"{path}: 'anchors' must be a list of strings")
+            lists = {}
+            for key in ("anchors", "comparators"):
+                value = data.get(key, [])
+                if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+                    raise ScopeConfigError(f"{path}: {key!r} must be a list of strings")
+                lists[key] = tuple(value)
             return cls(
-                anchors=tuple(anchors),
+                anchors=lists["anchors"],
+                comparators=lists["comparators"],
                 foreign_zipf=float(data.get("foreign_zipf", 4.5)),
                 domain_zipf=float(data.get("domain_zipf", 5.0)),
             )
@@ -78,10 +83,11 @@ class ScopeCheck:
     anchored: bool  # names the subject (nanofat, fat transfer ...)
     foreign: tuple[str, ...]  # specific words the sources never use
     domain: bool  # uses at least one fairly specific word of the sources or an anchor
+    comparator: bool = False  # names another treatment the sources only compare with
 
     @property
     def out_of_scope(self) -> bool:
-        return bool(self.foreign) and not self.anchored
+        return (bool(self.foreign) or self.comparator) and not self.anchored
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -98,8 +104,8 @@ class Scope:
         self.config = config
         self.normalize = normalizer
         # anchors are token sequences after normalisation ("fat harvest" -> ("fat", "harvest"))
-        self.anchors = frozenset(tuple(normalizer(a)) for a in config.anchors if normalizer(a))
-        self._anchor_len = max((len(a) for a in self.anchors), default=0)
+        self.anchors = self._phrases(config.anchors)
+        self.comparators = self._phrases(config.comparators)
         vocab: set[str] = set()
         for text in texts:
             vocab.update(normalizer(text))
@@ -120,11 +126,7 @@ class Scope:
 
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
-        anchored = any(
-            tuple(toks[i : i + n]) in self.anchors
-            for n in range(1, self._anchor_len + 1)
-            for i in range(len(toks) - n + 1)
-        )
+        anchored = self._contains(toks, self.anchors)
         foreign: list[str] = []
         domain = anchored
         for t in toks:
@@ -139,4 +141,16 @@ class Scope:
                 and not self._related_form(t)
             ):
                 foreign.append(t)
-        return ScopeCheck(anchored, tuple(foreign), domain)
+        return ScopeCheck(anchored, tuple(foreign), domain, self._contains(toks, self.comparators))
+
+    def _phrases(self, terms: Iterable[str]) -> frozenset[tuple[str, ...]]:
+        return frozenset(tuple(self.normalize(a)) for a in terms if self.normalize(a))
+
+    @staticmethod
+    def _contains(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
+        longest = max((len(p) for p in phrases), default=0)
+        return any(
+            tuple(toks[i : i + n]) in phrases
+            for n in range(1, longest + 1)
+            for i in range(len(toks) - n + 1)
+        )
