@@ -328,8 +328,11 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.error("unhandled error", extra={"fields": {"error": type(exc).__name__}})
-        return error_response(
-            500, "internal_error", "something went wrong on our side; please try again"
+        return error_response(  # sent past GuardMiddleware's wrapper, so its headers are here
+            500,
+            "internal_error",
+            "something went wrong on our side; please try again",
+            {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"},
         )
 
     # ------------------------------------------------------------------ endpoints

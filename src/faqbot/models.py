@@ -174,10 +174,20 @@ class AskResponse(BaseModel):
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: "top_k": "3" is a type error, as the schema says, not silently coerced
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     question: str = Field(min_length=1, max_length=1000)
-    top_k: int = Field(default=3, ge=1, le=10)
+    top_k: int = Field(default=3, ge=1, le=10, strict=False)
+
+    @field_validator("top_k", mode="before")
+    @classmethod
+    def _json_integer(cls, v: object) -> object:
+        # JSON Schema's "integer" admits 3.0 but not "3" or true; lax int parsing would take all
+        # three (and rejects 2.5 itself), so only strings and booleans are turned away here.
+        if isinstance(v, str | bool):
+            raise ValueError("must be an integer")
+        return v
 
     @field_validator("question")
     @classmethod
@@ -188,7 +198,7 @@ class AskRequest(BaseModel):
 
 
 class FeedbackRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     request_id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
     helpful: bool

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import sqlite3
 import threading
@@ -45,6 +46,10 @@ _STOP = object()
 
 def connect(path: Path, timeout: float = 0.5) -> sqlite3.Connection:
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Questions may hold health information: the file is owner-only (SQLite gives its -wal and
+    # -shm files the same mode).
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
     conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
     conn.execute("PRAGMA journal_mode=WAL")
     conn.executescript(SCHEMA)
