@@ -285,8 +285,20 @@ class Policy:
         self.normalize = normalizer
         self.threshold = model.threshold if threshold is None else threshold
 
-    def decide(self, question: str) -> Decision:
+    def probability(self, question: str) -> float:
+        """The classifier's probability for the whole message, or for any one question in it
+        when it holds several ("I'm on blood thinners, can I still have it? Also, what is
+        microfat?"): a personal question does not become general by having company."""
         p = self.model.probability(question)
+        clauses = question.split("?")[:-1]  # the text before each question mark
+        if len(clauses) > 1 or (clauses and question.rstrip()[-1:] != "?"):
+            for clause in clauses:
+                if len(clause.split()) >= 3:
+                    p = max(p, self.model.probability(clause + "?"))
+        return p
+
+    def decide(self, question: str) -> Decision:
+        p = self.probability(question)
         personal = p >= self.threshold
         toks = self.normalize(question)
         if urgent_sign(toks) and (personal or not _SITUATION.isdisjoint(toks)):

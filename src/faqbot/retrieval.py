@@ -27,7 +27,7 @@ class RetrievalParams:
     min_score_anchored: float = 0.3  # the same, for questions that name the subject (scope.py)
     min_margin: float = 0.0  # best must beat the runner-up by this much when both are weak
     margin_below: float = 0.0  # the margin rule applies only to best scores under this
-    suggest_score: float = 0.15  # no_match suggestions need at least this score
+    suggest_ratio: float = 0.7  # no_match suggestions need this share of the answer threshold
     related_score: float = 0.2  # related entries beside an answer need at least this score
 
 
@@ -108,7 +108,7 @@ class Retriever:
         self, question: str, top_k: int = 3, out_of_scope: bool = False, anchored: bool = False
     ) -> Ranking:
         """The best entries for ``question``. ``out_of_scope`` (the question names a subject the
-        knowledge base does not cover) turns any answer into a no_match with suggestions;
+        knowledge base does not cover) turns any answer into a no_match without suggestions;
         ``anchored`` (it names the knowledge base's own subject) applies ``min_score_anchored``."""
         p = self.params
         idx, w, word_idx = self._query(question)
@@ -142,7 +142,7 @@ class Retriever:
         suggestions = [
             Match(self._ids[i], round(float(scores[i]), 4))
             for i in top[:top_k]
-            if scores[i] >= p.suggest_score
+            if not out_of_scope and scores[i] >= p.suggest_ratio * threshold
         ]
         return Ranking(False, None, suggestions, [])
 

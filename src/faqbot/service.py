@@ -36,7 +36,7 @@ NO_MATCH_MESSAGE = (
     "microfat and fat transfer: what they are, how they are done, recovery, cost and risks."
 )
 NO_MATCH_WITH_SUGGESTIONS = (
-    "Sorry, I don't have a confident answer to that. Did you mean one of these questions?"
+    "Sorry, I don't have an answer to that. Did you mean one of these questions?"
 )
 
 
@@ -103,7 +103,7 @@ class FaqBot:
             answer_weight=settings.answer_weight,
             min_score=settings.min_score,
             min_score_anchored=settings.min_score_anchored,
-            suggest_score=settings.suggest_score,
+            suggest_ratio=settings.suggest_ratio,
             related_score=settings.related_score,
         )
         normalizer = make_normalizer(kb.synonyms)

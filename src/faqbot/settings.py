@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     answer_weight: float = Field(0.6, ge=0, le=1)
     min_score: float = Field(0.5, ge=0, le=1)
     min_score_anchored: float = Field(0.3, ge=0, le=1)  # questions naming nanofat/fat transfer
-    suggest_score: float = Field(0.15, ge=0, le=1)
+    suggest_ratio: float = Field(0.7, ge=0, le=1)  # suggestions: this share of the threshold
     related_score: float = Field(0.2, ge=0, le=1)
     policy_threshold: float | None = Field(None, ge=0, le=1)
 
