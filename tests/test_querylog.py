@@ -120,3 +120,14 @@ def test_live_report_groups_and_counts(tmp_path: Path) -> None:
 
 def test_group_questions_empty() -> None:
     assert group_questions([]) == []
+
+
+def test_group_questions_counts_repeats_and_typos_together() -> None:
+    groups = group_questions(
+        ["how do i reset my router", "how do i reset my routr", "best pizza nyc", "best pizza nyc"]
+        + ["how do i reset my router"]
+    )
+    assert [(g.example, g.count) for g in groups] == [
+        ("how do i reset my router", 3),
+        ("best pizza nyc", 2),
+    ]

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import sqlite3
+from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,32 +34,46 @@ class LiveReport:
     totals: dict[str, int]
 
 
+MAX_DISTINCT = 5000  # the most frequent distinct no-match texts that are grouped
+
+
 def group_questions(
     questions: list[str], threshold: float = GROUP_SIMILARITY
 ) -> list[QuestionGroup]:
-    """Greedy grouping by character n-gram TF-IDF cosine: typos and rewordings fall together."""
+    """Greedy grouping by character n-gram TF-IDF cosine: typos and rewordings fall together.
+
+    Identical texts are counted once and only the ``MAX_DISTINCT`` most frequent are compared,
+    over a sparse similarity matrix, so memory stays bounded however many questions were logged.
+    """
     if not questions:
         return []
-    texts = [fold(q).strip() for q in questions]
+    counts = Counter(questions)
+    distinct = [q for q, _ in counts.most_common(MAX_DISTINCT)]
+    texts = [fold(q).strip() for q in distinct]
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4))
     x = vec.fit_transform(texts)
-    sim = (x @ x.T).toarray()
+    sim = (x @ x.T).tocsr()
     order = sorted(range(len(texts)), key=lambda i: texts[i])
     assigned: dict[int, int] = {}
     groups: list[list[int]] = []
     for i in order:
         if i in assigned:
             continue
-        members = [j for j in order if j not in assigned and sim[i, j] >= threshold]
+        row = sim.indices[sim.indptr[i] : sim.indptr[i + 1]]
+        vals = sim.data[sim.indptr[i] : sim.indptr[i + 1]]
+        members = [i] + [
+            int(j)
+            for j, v in zip(row, vals, strict=True)
+            if v >= threshold and j not in assigned and j != i
+        ]
         for j in members:
             assigned[j] = len(groups)
         groups.append(members)
     out = []
     for members in groups:
-        variants = sorted(
-            {questions[j] for j in members}, key=lambda q: -sum(questions[k] == q for k in members)
-        )
-        out.append(QuestionGroup(variants[0], len(members), variants[:5]))
+        variants = sorted((distinct[j] for j in members), key=lambda q: (-counts[q], q))
+        total = sum(counts[distinct[j]] for j in members)
+        out.append(QuestionGroup(variants[0], total, variants[:5]))
     return sorted(out, key=lambda g: (-g.count, g.example))
 
 
