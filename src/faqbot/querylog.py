@@ -56,6 +56,9 @@ def connect(path: Path, timeout: float = 0.5) -> sqlite3.Connection:
     return conn
 
 
+PURGE_EVERY = 3600.0  # seconds between retention purges
+
+
 def purge(conn: sqlite3.Connection, retention_days: int, now: float | None = None) -> int:
     """Delete question text older than the retention period; return how many rows lost it."""
     cutoff = (now or time.time()) - retention_days * 86400
@@ -162,7 +165,11 @@ class QueryLog:
         conn = self._open()
         last_purge = 0.0
         while True:
-            item = self._q.get()
+            try:
+                # wake up at least every PURGE_EVERY seconds: an idle service still forgets
+                item = self._q.get(timeout=PURGE_EVERY)
+            except queue.Empty:
+                item = None
             if item is _STOP:
                 break
             if isinstance(item, threading.Event):
@@ -171,9 +178,11 @@ class QueryLog:
             try:
                 if conn is None:
                     conn = connect(self.path)
-                if time.time() - last_purge > 3600:
+                if time.time() - last_purge > PURGE_EVERY:
                     purge(conn, self.retention_days)
                     last_purge = time.time()
+                if item is None:
+                    continue
                 sql, params = item  # type: ignore[misc]
                 conn.execute(sql, params)
                 self.failing = None
