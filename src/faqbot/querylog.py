@@ -164,6 +164,12 @@ class QueryLog:
         # Open at once, so /readyz can report a log that cannot be written before any question.
         conn = self._open()
         last_purge = 0.0
+        if conn is not None:
+            try:
+                purge(conn, self.retention_days)
+                last_purge = time.time()
+            except sqlite3.Error as exc:
+                self._failed(exc)
         while True:
             try:
                 # wake up at least every PURGE_EVERY seconds: an idle service still forgets
