@@ -136,15 +136,16 @@ def test_group_questions_counts_repeats_and_typos_together() -> None:
 def test_idle_log_still_purges(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import faqbot.querylog as ql
 
-    conn = connect(tmp_path / "q.db")
-    conn.execute(
-        "INSERT INTO queries VALUES ('old', ?, 'answered', 'e', 0.5, 1, NULL, 0, 'old question')",
-        (time.time() - 31 * 86400,),
-    )
-    conn.close()
     monkeypatch.setattr(ql, "PURGE_EVERY", 0.05)
     log = QueryLog(tmp_path / "q.db", retention_days=30)
     try:
+        log.flush()  # the start-up purge has run; the expired row arrives after it
+        conn = connect(tmp_path / "q.db")
+        conn.execute(
+            "INSERT INTO queries VALUES ('old', ?, 'answered', 'e', 0.5, 1, NULL, 0, 'old q')",
+            (time.time() - 31 * 86400,),
+        )
+        conn.close()
         deadline = time.time() + 5
         while time.time() < deadline:  # no record is written: the purge runs on a timer
             if rows(tmp_path / "q.db", "SELECT question FROM queries") == [(None,)]:
