@@ -21,7 +21,7 @@ from .coverage import coverage_report
 from .index import IndexParams, build_index, load_index
 from .knowledge import KnowledgeBase
 from .models import Entry
-from .retrieval import Retriever
+from .retrieval import RetrievalParams, Retriever
 from .text import collapse_ws, numbers
 
 CONTEXT_CHARS = 280
@@ -136,7 +136,8 @@ def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
     with tempfile.TemporaryDirectory(prefix="faqbot-review-") as tmp:
         build_index(kb, Path(tmp) / "index", IndexParams(include_drafts=True))
         index = load_index(Path(tmp) / "index", kb)
-    retriever = Retriever(index)
+    # the best single phrasing, not the support-lifted score: "its question matches a phrasing"
+    retriever = Retriever(index, RetrievalParams(support_weight=0.0))
     pos = {eid: i for i, eid in enumerate(index.entry_ids)}
     out: dict[str, list[str]] = {}
     for e in kb.entries:
