@@ -32,7 +32,7 @@ echo "== quality gates on the held-out split"
 # Regression floors a little under today's held-out figures (see README "Measured quality").
 # The product targets (faqbot eval's defaults: 95% / 95% / 98% / 3%) are not met yet; these
 # floors stop a change from making things worse while that work goes on.
-faqbot eval --quiet --min-answer 0.80 --min-nomatch 0.85 --min-refusal-recall 0.97 --max-over-refusal 0.08
+faqbot eval --quiet --min-answer 0.80 --min-nomatch 0.90 --min-refusal-recall 0.97 --max-over-refusal 0.08
 
 echo "== tests"
 python3 -m pytest -q "$@"
