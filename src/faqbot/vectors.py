@@ -76,16 +76,26 @@ class TermMajorMatrix:
         return cls(tm.indptr, tm.indices, tm.data, docs.shape[0])
 
     def scores(self, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """Dot product of the query with every document (cosine, as both are L2-normalised)."""
+        """Dot product of the query with every document (cosine, as both are L2-normalised).
+
+        The query is a 1 x terms sparse row; multiplying it into the term-major matrix runs in
+        scipy's C sparse product and touches only the postings of the query's terms.
+        """
         if idx.size == 0:
             return np.zeros(self.n_docs)
-        starts = self.indptr[idx]
-        lengths = self.indptr[idx + 1] - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.zeros(self.n_docs)
-        # Positions of all postings of all query terms, without a Python loop.
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        pos = np.arange(total) + offsets
-        vals = self.data[pos] * np.repeat(weights, lengths)
-        return np.bincount(self.indices[pos], weights=vals, minlength=self.n_docs)
+        n_terms = self.indptr.size - 1
+        q = sp.csr_matrix(
+            (np.asarray(weights, dtype=np.float64), idx, np.array([0, idx.size])),
+            shape=(1, n_terms),
+        )
+        return (q @ self._csr).toarray().ravel()
+
+    @property
+    def _csr(self) -> sp.csr_matrix:
+        csr = self.__dict__.get("_csr_cache")
+        if csr is None:
+            csr = sp.csr_matrix(
+                (self.data, self.indices, self.indptr), shape=(self.indptr.size - 1, self.n_docs)
+            )
+            self.__dict__["_csr_cache"] = csr
+        return csr
