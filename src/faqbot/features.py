@@ -152,12 +152,21 @@ class Normalizer:
                 if key:
                     self.phrases.setdefault(key, canonical)
         self.max_len = max((len(k) for k in self.phrases), default=1)
+        # One question is normalised by the policy, the urgent rules, the scope check and both
+        # retrieval analyzers: remember the last few results instead of redoing the work.
+        self._recent = lru_cache(maxsize=64)(self._tokens)
 
     @staticmethod
     def _base(text: str) -> list[str]:
         return [stem(t) for t in tokens(fold(text).replace("-", " "))]
 
     def __call__(self, text: str) -> list[str]:
+        return list(self._recent(text))
+
+    def _tokens(self, text: str) -> tuple[str, ...]:
+        return tuple(self._normalize(text))
+
+    def _normalize(self, text: str) -> list[str]:
         base = self._base(text)
         if not self.phrases:
             return base

@@ -167,12 +167,8 @@ class QueryLog:
         # Open at once, so /readyz can report a log that cannot be written before any question.
         conn = self._open()
         last_purge = 0.0
-        if conn is not None:
-            try:
-                purge(conn, self.retention_days)
-                last_purge = time.time()
-            except sqlite3.Error as exc:
-                self._failed(exc)
+        with contextlib.suppress(queue.Full):
+            self._q.put_nowait(None)  # a first, empty pass through the loop purges at start-up
         while True:
             try:
                 # wake up at least every PURGE_EVERY seconds: an idle service still forgets
@@ -196,7 +192,7 @@ class QueryLog:
                 conn.execute(sql, params)
                 self.failing = None
             except Exception as exc:  # any error: the writer must outlive one bad record
-                self.dropped += 1
+                self.dropped += item is not None
                 self._failed(exc)
                 if conn is not None:
                     with contextlib.suppress(sqlite3.Error):

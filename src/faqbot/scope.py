@@ -47,22 +47,24 @@ class ScopeConfig:
             return cls(anchors=())
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            lists = {}
-            for key in ("anchors", "comparators"):
-                value = data.get(key, [])
-                if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-                    raise ScopeConfigError(f"{path}: {key!r} must be a list of strings")
-                lists[key] = tuple(value)
-            return cls(
-                anchors=lists["anchors"],
-                comparators=lists["comparators"],
-                foreign_zipf=float(data.get("foreign_zipf", 4.5)),
-                domain_zipf=float(data.get("domain_zipf", 5.0)),
-            )
-        except (yaml.YAMLError, AttributeError, TypeError, ValueError) as exc:
-            if isinstance(exc, ScopeConfigError):
-                raise
+        except (OSError, yaml.YAMLError) as exc:
             raise ScopeConfigError(f"{path}: {exc}") from None
+        if not isinstance(data, dict):
+            raise ScopeConfigError(f"{path}: must be a mapping")
+        lists = {}
+        for key in ("anchors", "comparators"):
+            value = data.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
+                raise ScopeConfigError(f"{path}: {key!r} must be a list of strings")
+            lists[key] = tuple(value)
+        try:
+            levels = {k: float(data.get(k, 4.5 if k == "foreign_zipf" else 5.0)) for k in _LEVELS}
+        except (TypeError, ValueError) as exc:
+            raise ScopeConfigError(f"{path}: {exc}") from None
+        return cls(anchors=lists["anchors"], comparators=lists["comparators"], **levels)
+
+
+_LEVELS = ("foreign_zipf", "domain_zipf")
 
 
 @lru_cache(maxsize=1)
@@ -104,8 +106,8 @@ class Scope:
         self.config = config
         self.normalize = normalizer
         # anchors are token sequences after normalisation ("fat harvest" -> ("fat", "harvest"))
-        self.anchors = self._phrases(config.anchors)
-        self.comparators = self._phrases(config.comparators)
+        self.anchors = _Phrases(normalizer, config.anchors)
+        self.comparators = _Phrases(normalizer, config.comparators)
         vocab: set[str] = set()
         for text in texts:
             vocab.update(normalizer(text))
@@ -126,7 +128,7 @@ class Scope:
 
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
-        anchored = self._contains(toks, self.anchors)
+        anchored = self.anchors.found_in(toks)
         foreign: list[str] = []
         domain = anchored
         for t in toks:
@@ -141,16 +143,19 @@ class Scope:
                 and not self._related_form(t)
             ):
                 foreign.append(t)
-        return ScopeCheck(anchored, tuple(foreign), domain, self._contains(toks, self.comparators))
+        return ScopeCheck(anchored, tuple(foreign), domain, self.comparators.found_in(toks))
 
-    def _phrases(self, terms: Iterable[str]) -> frozenset[tuple[str, ...]]:
-        return frozenset(tuple(self.normalize(a)) for a in terms if self.normalize(a))
 
-    @staticmethod
-    def _contains(toks: list[str], phrases: frozenset[tuple[str, ...]]) -> bool:
-        longest = max((len(p) for p in phrases), default=0)
+class _Phrases:
+    """Normalised token sequences, looked up in a question's tokens."""
+
+    def __init__(self, normalizer: Normalizer, terms: Iterable[str]) -> None:
+        self.set = frozenset(p for p in (tuple(normalizer(a)) for a in terms) if p)
+        self.longest = max((len(p) for p in self.set), default=0)
+
+    def found_in(self, toks: list[str]) -> bool:
         return any(
-            tuple(toks[i : i + n]) in phrases
-            for n in range(1, longest + 1)
+            tuple(toks[i : i + n]) in self.set
+            for n in range(1, self.longest + 1)
             for i in range(len(toks) - n + 1)
         )

@@ -61,13 +61,31 @@ class QueryVectorizer:
 
 
 class TermMajorMatrix:
-    """Document vectors stored term-major: row t lists the documents containing term t."""
+    """Document vectors stored term-major: row t lists the documents containing term t.
+
+    One scipy CSR matrix holds the postings; ``indptr``, ``indices`` and ``data`` are its arrays
+    (no second copy).
+    """
 
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_docs: int):
-        self.indptr = np.asarray(indptr, dtype=np.int64)
-        self.indices = np.asarray(indices, dtype=np.int64)
-        self.data = np.asarray(data, dtype=np.float64)
+        indptr = np.asarray(indptr, dtype=np.int64)
         self.n_docs = int(n_docs)
+        self.csr = sp.csr_matrix(
+            (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
+            shape=(indptr.size - 1, self.n_docs),
+        )
+
+    @property
+    def indptr(self) -> np.ndarray:
+        return self.csr.indptr
+
+    @property
+    def indices(self) -> np.ndarray:
+        return self.csr.indices
+
+    @property
+    def data(self) -> np.ndarray:
+        return self.csr.data
 
     @classmethod
     def from_doc_matrix(cls, docs: sp.spmatrix) -> TermMajorMatrix:
@@ -83,19 +101,8 @@ class TermMajorMatrix:
         """
         if idx.size == 0:
             return np.zeros(self.n_docs)
-        n_terms = self.indptr.size - 1
         q = sp.csr_matrix(
             (np.asarray(weights, dtype=np.float64), idx, np.array([0, idx.size])),
-            shape=(1, n_terms),
+            shape=(1, self.csr.shape[0]),
         )
-        return (q @ self._csr).toarray().ravel()
-
-    @property
-    def _csr(self) -> sp.csr_matrix:
-        csr = self.__dict__.get("_csr_cache")
-        if csr is None:
-            csr = sp.csr_matrix(
-                (self.data, self.indices, self.indptr), shape=(self.indptr.size - 1, self.n_docs)
-            )
-            self.__dict__["_csr_cache"] = csr
-        return csr
+        return (q @ self.csr).toarray().ravel()
