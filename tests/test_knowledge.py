@@ -232,3 +232,11 @@ def test_coverage_skips_questions_and_honours_exclusions(kb_dir: Path) -> None:
     excluded = [p for p in after.excluded if p.start == target.start]
     assert excluded and excluded[0].excluded == "advertising (test)"
     assert len(after.substantive) == len(before.substantive) - 1
+
+
+def test_invalid_scope_file_is_a_named_problem(kb_dir: Path) -> None:
+    (kb_dir / "scope.yaml").write_text("anchors: nanofat\n", encoding="utf-8")
+    kb, problems = check_knowledge_base(kb_dir)
+    assert [str(p) for p in problems] == ["scope.yaml: 'anchors' must be a list of strings"]
+    with pytest.raises(KnowledgeBaseError, match="scope.yaml"):
+        load_knowledge_base(kb_dir)

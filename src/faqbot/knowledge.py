@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from .models import Entry, SourceMeta
+from .scope import ScopeConfig, ScopeConfigError
 from .text import collapse_ws, count_sentences, numbers, phrasing_key
 
 MAX_ANSWER_SENTENCES = 4
@@ -89,6 +90,7 @@ class KnowledgeBase:
     files: dict[str, str]  # entry id -> file it lives in (relative to root)
     synonyms: list[list[str]]
     digest: str
+    scope: ScopeConfig = field(default_factory=lambda: ScopeConfig(anchors=()))  # scope.yaml
 
     def entry(self, entry_id: str) -> Entry | None:
         return self._by_id.get(entry_id)
@@ -255,6 +257,11 @@ def check_knowledge_base(root: Path | str) -> tuple[KnowledgeBase | None, list[P
         return None, [Problem(str(root), None, "knowledge-base folder not found")]
     sources = _load_sources(root, problems)
     synonyms = _load_synonyms(root, problems)
+    try:
+        scope = ScopeConfig.load(root / "scope.yaml")
+    except ScopeConfigError as exc:
+        problems.append(Problem("scope.yaml", None, exc.reason))
+        scope = ScopeConfig(anchors=())
     entries: list[Entry] = []
     files: dict[str, str] = {}
     seen_phrasing: dict[str, str] = {}
@@ -309,7 +316,7 @@ def check_knowledge_base(root: Path | str) -> tuple[KnowledgeBase | None, list[P
                     )
                 seen_phrasing.setdefault(key, entry.id)
             entries.append(entry)
-    kb = KnowledgeBase(root, sources, entries, files, synonyms, knowledge_digest(root))
+    kb = KnowledgeBase(root, sources, entries, files, synonyms, knowledge_digest(root), scope)
     return kb, problems
 
 

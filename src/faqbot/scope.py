@@ -30,7 +30,11 @@ from .features import STOP_WORDS, Normalizer
 
 
 class ScopeConfigError(ValueError):
-    pass
+    """``faq/scope.yaml`` is unreadable or invalid; ``reason`` says what, without the path."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -48,19 +52,19 @@ class ScopeConfig:
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
-            raise ScopeConfigError(f"{path}: {exc}") from None
+            raise ScopeConfigError(path, str(exc)) from None
         if not isinstance(data, dict):
-            raise ScopeConfigError(f"{path}: must be a mapping")
+            raise ScopeConfigError(path, "must be a mapping")
         lists = {}
         for key in ("anchors", "comparators"):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
-                raise ScopeConfigError(f"{path}: {key!r} must be a list of strings")
+                raise ScopeConfigError(path, f"{key!r} must be a list of strings")
             lists[key] = tuple(value)
         try:
             levels = {k: float(data.get(k, 4.5 if k == "foreign_zipf" else 5.0)) for k in _LEVELS}
         except (TypeError, ValueError) as exc:
-            raise ScopeConfigError(f"{path}: {exc}") from None
+            raise ScopeConfigError(path, str(exc)) from None
         return cls(anchors=lists["anchors"], comparators=lists["comparators"], **levels)
 
 

@@ -14,7 +14,7 @@ from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import Policy
 from .retrieval import RetrievalParams, Retriever
-from .scope import Scope, ScopeConfig
+from .scope import Scope
 from .settings import Settings
 
 log = logging.getLogger("faqbot")
@@ -110,7 +110,7 @@ class FaqBot:
         policy = Policy(index.policy, normalizer, settings.policy_threshold)
         texts = [s.text for s in kb.sources.values()]
         texts += [t for e in kb.entries for t in (e.question, *e.alternates, e.answer)]
-        scope = Scope(ScopeConfig.load(kb.root / "scope.yaml"), normalizer, texts)
+        scope = Scope(kb.scope, normalizer, texts)
         return cls(kb, index, Retriever(index, params), policy, scope)
 
     # ------------------------------------------------------------------ answering
