@@ -16,6 +16,7 @@ FILES = {
     "manifest.json",
     "vocab_word.json",
     "vocab_char.json",
+    "pruned_char.json",
     "vocab_policy.json",
     "idf_word.npy",
     "idf_char.npy",

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from faqbot.index import documents, fit_vectorizers
+from faqbot.index import build_index, documents, fit_vectorizers, load_index
 from faqbot.service import FaqBot
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,9 +26,7 @@ def _questions() -> list[str]:
     return qs
 
 
-def test_fast_scores_equal_scikit_learn(real_bot: FaqBot) -> None:
-    """The hand-rolled query vector + term-major gather equals TfidfVectorizer.transform + cosine."""
-    kb, index = real_bot.kb, real_bot.index
+def _assert_scores_equal_scikit_learn(kb, index) -> None:  # type: ignore[no-untyped-def]
     params = index.manifest.params
     _, texts, _, _ = documents(kb, params.include_drafts)
     word_vec, char_vec = fit_vectorizers(kb, texts, params)
@@ -42,6 +40,30 @@ def test_fast_scores_equal_scikit_learn(real_bot: FaqBot) -> None:
             idx, w, _ = vectorize(q)
             got = index.matrix.scores(idx, w)
             np.testing.assert_allclose(got, expected[i], rtol=0, atol=1e-9, err_msg=q)
+
+
+def test_fast_scores_equal_scikit_learn(real_bot: FaqBot) -> None:
+    """The one-pass build + hand-rolled query vector + term-major gather equal a
+    TfidfVectorizer fitted on the raw texts, its transform, and cosine."""
+    _assert_scores_equal_scikit_learn(real_bot.kb, real_bot.index)
+
+
+def test_pruning_common_char_ngrams_equals_scikit_learn_max_df(
+    real_bot: FaqBot, tmp_path: Path
+) -> None:
+    """char_max_df drops the same n-grams as TfidfVectorizer(max_df=...), keeps the same IDF
+    for the rest, and a question's pruned n-grams are ignored, not counted as unknown."""
+    params = real_bot.index.manifest.params.model_copy(update={"char_max_df": 0.05})
+    build_index(real_bot.kb, tmp_path / "index", params)
+    index = load_index(tmp_path / "index", real_bot.kb)
+    pruned = index.char.ignored
+    assert len(pruned) > 50 and index.manifest.n_char_terms < real_bot.index.manifest.n_char_terms
+    _assert_scores_equal_scikit_learn(real_bot.kb, index)
+    common = next(t for t in pruned if t.startswith(" ") and t.endswith(" ") and len(t) > 3)
+    idx, _, alone = index.char("hyaluronic xqzvw")
+    _, _, with_common = index.char(common.strip() + " hyaluronic xqzvw")
+    assert idx.size > 0 and 0.0 < alone < 1.0
+    assert with_common == pytest.approx(alone)
 
 
 @pytest.mark.parametrize("q", ["how long does nanofat last", "nanofat", "cost", "zzzz"])

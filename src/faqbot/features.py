@@ -163,6 +163,10 @@ class Normalizer:
     def __call__(self, text: str) -> list[str]:
         return list(self._recent(text))
 
+    def uncached(self, text: str) -> tuple[str, ...]:
+        """The same tokens, bypassing the memo (for one pass over many texts at build time)."""
+        return self._tokens(text)
+
     def _tokens(self, text: str) -> tuple[str, ...]:
         return tuple(self._normalize(text))
 
@@ -193,7 +197,11 @@ class WordAnalyzer:
         self.normalize = normalizer
 
     def __call__(self, text: str) -> list[str]:
-        toks = self.normalize(text)
+        return self.features(self.normalize(text))
+
+    @staticmethod
+    def features(toks: Sequence[str]) -> list[str]:
+        """The features of already normalised tokens."""
         feats = [t for t in toks if t not in STOP_WORDS]
         feats += [
             f"{a} {b}"
@@ -211,9 +219,13 @@ class CharAnalyzer:
         self.n_min, self.n_max = n_min, n_max
 
     def __call__(self, text: str) -> list[str]:
+        return self.features(self.normalize(text))
+
+    def features(self, toks: Sequence[str]) -> list[str]:
+        """The features of already normalised tokens."""
         grams: list[str] = []
         lo, hi = self.n_min, self.n_max
-        for tok in self.normalize(text):
+        for tok in toks:
             if tok in STOP_WORDS:
                 continue
             w = f" {tok} "

@@ -5,6 +5,8 @@ Layout of an index folder:
 - ``manifest.json``: format version, parameters, library versions, knowledge-base hash, build time,
   the entry ids in row order, and the refusal model's intercept and threshold;
 - ``vocab_word.json`` / ``vocab_char.json`` / ``vocab_policy.json``: the terms, position = column;
+- ``pruned_char.json``: character n-grams left out as too common (``char_max_df``); a question's
+  occurrences of them are ignored, as scikit-learn's ``transform`` ignores them;
 - ``idf_word.npy`` / ``idf_char.npy`` / ``idf_policy.npy``: inverse document frequencies;
 - ``matrix.npz``: the document matrix stored term-major (CSR ``indptr``, ``indices``, ``data``),
   word columns first, then character n-gram columns;
@@ -25,6 +27,7 @@ import shutil
 import tempfile
 import time
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +37,14 @@ import scipy.sparse as sp
 import sklearn
 from pydantic import BaseModel, ValidationError
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from .features import CharAnalyzer, WordAnalyzer, make_normalizer
 from .knowledge import KnowledgeBase, knowledge_digest
 from .policy import PolicyDataError, PolicyModel, load_policy_rows, train_policy
 from .vectors import QueryVectorizer, TermMajorMatrix
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: pruned_char.json, uncompressed matrix.npz
 ROW_PHRASING, ROW_ANSWER = 0, 1
 
 
@@ -52,6 +56,9 @@ class IndexParams(BaseModel):
     char_ngram_min: int = 3
     char_ngram_max: int = 5
     sublinear_tf: bool = True
+    # character n-grams found in more than this share of the indexed texts (" na", "fat") are
+    # left out, as scikit-learn's max_df does: they say little and make most of the postings
+    char_max_df: float = 1.0
     include_drafts: bool = False
 
 
@@ -113,15 +120,71 @@ def documents(
 def fit_vectorizers(
     kb: KnowledgeBase, texts: list[str], params: IndexParams
 ) -> tuple[TfidfVectorizer, TfidfVectorizer]:
+    """Reference scikit-learn vectorizers with the index's parameters (analyzers on raw text,
+    ``max_df`` pruning the common character n-grams). The build computes the same model in one
+    pass (:func:`fit_matrices`); the tests check the two agree."""
     word_an, char_an = _analyzers(kb.synonyms, params)
     out = []
-    for analyzer in (word_an, char_an):
+    for analyzer, max_df in ((word_an, 1.0), (char_an, params.char_max_df)):
         vec = TfidfVectorizer(
-            analyzer=analyzer, sublinear_tf=params.sublinear_tf, norm="l2", smooth_idf=True
+            analyzer=analyzer,
+            sublinear_tf=params.sublinear_tf,
+            norm="l2",
+            smooth_idf=True,
+            max_df=max_df,
         )
         vec.fit(texts)
         out.append(vec)
     return out[0], out[1]
+
+
+def _given(features: list[str]) -> list[str]:
+    """Analyzer for texts already turned into features."""
+    return features
+
+
+@dataclass
+class FittedBlock:
+    terms: list[str]  # position = column
+    idf: np.ndarray
+    docs: sp.csr_matrix  # one L2-normalised row per text
+    pruned: list[str]  # terms in more than max_df of the texts, left out of the model
+
+
+def _fit_block(features: Iterable[list[str]], sublinear_tf: bool, max_df: float) -> FittedBlock:
+    """TfidfVectorizer.fit_transform over precomputed features, then ``max_df`` pruning done
+    as scikit-learn does it (drop the columns, keep the other terms' IDF, re-normalise rows),
+    keeping the names of the pruned terms so queries can ignore them too."""
+    vec = TfidfVectorizer(analyzer=_given, sublinear_tf=sublinear_tf, norm="l2", smooth_idf=True)
+    docs = vec.fit_transform(features).tocsr()
+    terms = _vocab_list(vec)
+    idf = vec.idf_
+    n_docs = docs.shape[0]
+    df = np.bincount(docs.indices, minlength=len(terms))
+    keep = df <= max_df * n_docs
+    pruned: list[str] = []
+    if not keep.all():
+        pruned = [t for t, k in zip(terms, keep, strict=True) if not k]
+        terms = [t for t, k in zip(terms, keep, strict=True) if k]
+        idf = idf[keep]
+        docs = normalize(docs[:, np.flatnonzero(keep)], norm="l2", copy=False).tocsr()
+    return FittedBlock(terms, idf, docs, pruned)
+
+
+def fit_matrices(
+    kb: KnowledgeBase, texts: list[str], params: IndexParams
+) -> tuple[FittedBlock, FittedBlock]:
+    """Word and character TF-IDF blocks. Each text is normalised once per block and its
+    features computed once: no separate fit and transform passes."""
+    word_an, char_an = _analyzers(kb.synonyms, params)
+    norm = word_an.normalize
+    word = _fit_block((word_an.features(norm.uncached(t)) for t in texts), params.sublinear_tf, 1.0)
+    char = _fit_block(
+        (char_an.features(norm.uncached(t)) for t in texts),
+        params.sublinear_tf,
+        params.char_max_df,
+    )
+    return word, char
 
 
 def _vocab_list(vec: TfidfVectorizer) -> list[str]:
@@ -143,9 +206,9 @@ def build_index(
             "no entries to index: none is approved (approve entries with `faqbot approve`, "
             "or build with drafts for staging: FAQBOT_INCLUDE_DRAFTS=1)"
         )
-    word_vec, char_vec = fit_vectorizers(kb, texts, params)
-    docs = sp.hstack([word_vec.transform(texts), char_vec.transform(texts)]).tocsr()
-    matrix = TermMajorMatrix.from_doc_matrix(docs)
+    word, char = fit_matrices(kb, texts, params)
+    matrix = TermMajorMatrix.from_doc_matrix(sp.hstack([word.docs, char.docs]).tocsr())
+    del word.docs, char.docs
     try:
         policy_rows = load_policy_rows(kb.root / "policy" / "train.tsv")
         policy = train_policy(policy_rows, make_normalizer(kb.synonyms))
@@ -165,8 +228,8 @@ def build_index(
         },
         entry_ids=ids,
         n_rows=len(texts),
-        n_word_terms=len(word_vec.vocabulary_),
-        n_char_terms=len(char_vec.vocabulary_),
+        n_word_terms=len(word.terms),
+        n_char_terms=len(char.terms),
         policy_intercept=policy.intercept,
         policy_threshold=policy.threshold,
         policy_train_rows=len(policy_rows),
@@ -180,16 +243,17 @@ def build_index(
             "set FAQBOT_INDEX_DIR to a writable folder, then run `faqbot build`"
         ) from None
     try:
-        _write_json(tmp / "vocab_word.json", _vocab_list(word_vec))
-        _write_json(tmp / "vocab_char.json", _vocab_list(char_vec))
+        _write_json(tmp / "vocab_word.json", word.terms)
+        _write_json(tmp / "vocab_char.json", char.terms)
+        _write_json(tmp / "pruned_char.json", char.pruned)
         _write_json(tmp / "vocab_policy.json", policy.vocabulary)
-        np.save(tmp / "idf_word.npy", word_vec.idf_)
-        np.save(tmp / "idf_char.npy", char_vec.idf_)
+        np.save(tmp / "idf_word.npy", word.idf)
+        np.save(tmp / "idf_char.npy", char.idf)
         np.save(tmp / "idf_policy.npy", policy.idf)
         np.save(tmp / "coef_policy.npy", policy.coef)
         np.save(tmp / "rows.npy", np.asarray(rows, dtype=np.int32))
         np.save(tmp / "row_kind.npy", np.asarray(kinds, dtype=np.int8))
-        np.savez_compressed(
+        np.savez(  # uncompressed: zlib over float64 weights took most of a large build
             tmp / "matrix.npz",
             indptr=matrix.indptr.astype(np.int64),
             indices=matrix.indices.astype(np.int32),
@@ -289,6 +353,7 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
     try:
         word_terms = json.loads(_need(index_dir / "vocab_word.json").read_text(encoding="utf-8"))
         char_terms = json.loads(_need(index_dir / "vocab_char.json").read_text(encoding="utf-8"))
+        pruned_char = json.loads(_need(index_dir / "pruned_char.json").read_text(encoding="utf-8"))
         policy_terms = json.loads(
             _need(index_dir / "vocab_policy.json").read_text(encoding="utf-8")
         )
@@ -298,7 +363,7 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
         }
         with np.load(_need(index_dir / "matrix.npz"), allow_pickle=False) as z:
             raw = {k: z[k] for k in ("indptr", "indices", "data", "n_docs")}
-        if not _well_formed(arrays, raw, [word_terms, char_terms, policy_terms]):
+        if not _well_formed(arrays, raw, [word_terms, char_terms, policy_terms, pruned_char]):
             raise IndexUnavailable("index files are malformed (corrupt); run `faqbot build`")
         mat = TermMajorMatrix(raw["indptr"], raw["indices"], raw["data"], int(raw["n_docs"]))
     except IndexUnavailable:
@@ -342,6 +407,7 @@ def load_index(index_dir: Path | str, kb: KnowledgeBase) -> Index:
             {t: i + offset for i, t in enumerate(char_terms)},
             np.concatenate([np.zeros(offset), arrays["idf_char"]]),
             manifest.params.sublinear_tf,
+            ignored=frozenset(pruned_char),
         ),
         matrix=mat,
         rows=arrays["rows"].astype(np.int64),

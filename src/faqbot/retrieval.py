@@ -90,19 +90,10 @@ class Retriever:
         best = np.maximum.reduceat(row_scores, self._starts)
         beta = self.params.support_weight
         if beta > 0:
-            best = best + beta * self._second_phrasing(row_scores) * (1.0 - best)
+            second = _second_phrasing(row_scores, self._is_answer, self._starts, self._seg_len)
+            best = best + beta * second * (1.0 - best)
         out[self._entry_of_start] = best
         return out
-
-    def _second_phrasing(self, row_scores: np.ndarray) -> np.ndarray:
-        """Per entry, the second-highest score among its phrasings (not its answer); 0 if none."""
-        q = np.where(self._is_answer, 0.0, row_scores)
-        top = np.maximum.reduceat(q, self._starts)
-        is_top = q >= np.repeat(top, self._seg_len)
-        ties = np.add.reduceat(is_top, self._starts)
-        second = np.maximum.reduceat(np.where(is_top, -np.inf, q), self._starts)
-        second = np.where(ties >= 2, top, second)
-        return np.where(np.isfinite(second), second, 0.0)
 
     def rank(
         self, question: str, top_k: int = 3, out_of_scope: bool = False, anchored: bool = False
@@ -158,3 +149,17 @@ class Retriever:
             if j < docs.size and docs[j] < hi:
                 hits.append(int(t))
         return [term.replace("_", " ") for term in self.index.word.terms(np.asarray(hits))]
+
+
+def _second_phrasing(
+    row_scores: np.ndarray, is_answer: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+) -> np.ndarray:
+    """Per segment (entry), the second-highest score among its phrasings (not its answer);
+    0 if it has fewer than two."""
+    q = np.where(is_answer, 0.0, row_scores)
+    top = np.maximum.reduceat(q, starts)
+    is_top = q >= np.repeat(top, lengths)
+    ties = np.add.reduceat(is_top, starts)
+    second = np.maximum.reduceat(np.where(is_top, -np.inf, q), starts)
+    second = np.where(ties >= 2, top, second)
+    return np.where(np.isfinite(second), second, 0.0)

@@ -23,7 +23,8 @@ def collapse_ws(text: str) -> str:
 def fold(text: str) -> str:
     """Unicode-compatibility fold, lower case, ASCII dashes and quotes, control chars removed."""
     text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    if not text.isprintable():  # only then can it hold a control or format character (Cc, Cf...)
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     return text.translate(_DASHES).translate(_QUOTES).lower()
 
 

@@ -25,8 +25,10 @@ class QueryVectorizer:
         vocabulary: dict[str, int],
         idf: np.ndarray,
         sublinear_tf: bool,
+        ignored: frozenset[str] = frozenset(),
     ) -> None:
         self.analyzer = analyzer
+        self.ignored = ignored  # terms pruned from the model: neither known nor unknown
         self.vocabulary = vocabulary
         self.idf = np.asarray(idf, dtype=np.float64)
         self.sublinear_tf = sublinear_tf
@@ -42,7 +44,8 @@ class QueryVectorizer:
             return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float64), 0.0
         idx = np.fromiter((vocab[f] for f in known), dtype=np.int64, count=len(known))
         tf = np.fromiter((counts[f] for f in known), dtype=np.float64, count=len(known))
-        unknown_tf = [c for f, c in counts.items() if f not in vocab]
+        ignored = self.ignored
+        unknown_tf = [c for f, c in counts.items() if f not in vocab and f not in ignored]
         if self.sublinear_tf:
             tf = np.log(tf) + 1.0
             unknown_tf = [math.log(c) + 1.0 for c in unknown_tf]
