@@ -154,3 +154,17 @@ def test_idle_log_still_purges(tmp_path: Path, monkeypatch) -> None:  # type: ig
         assert rows(tmp_path / "q.db", "SELECT question FROM queries") == [(None,)]
     finally:
         log.close()
+
+
+def test_a_burst_of_records_is_all_written_before_flush_returns(tmp_path: Path) -> None:
+    """Records queued faster than the writer commits (it batches them, up to BATCH per
+    transaction) all land, and flush returns only after everything recorded before it."""
+    log = QueryLog(tmp_path / "q.db")
+    for i in range(1200):
+        log.record(f"r{i}", "answered", "e1", 0.9, 1.0, f"question {i}")
+    log.flush()
+    assert rows(tmp_path / "q.db", "SELECT count(*) FROM queries") == [(1200,)]
+    log.feedback("r5", True, "useful")
+    log.flush()
+    assert rows(tmp_path / "q.db", "SELECT request_id, helpful FROM feedback") == [("r5", 1)]
+    log.close()

@@ -60,6 +60,7 @@ def connect(path: Path, timeout: float = 0.5) -> sqlite3.Connection:
 
 
 PURGE_EVERY = 3600.0  # seconds between retention purges
+BATCH = 500  # at most this many records per transaction
 
 
 def purge(conn: sqlite3.Connection, retention_days: int, now: float | None = None) -> int:
@@ -165,8 +166,8 @@ class QueryLog:
 
     def _run(self) -> None:
         # Open at once, so /readyz can report a log that cannot be written before any question.
-        conn = self._open()
-        last_purge = 0.0
+        self._conn = self._open()
+        self._last_purge = 0.0
         with contextlib.suppress(queue.Full):
             self._q.put_nowait(None)  # a first, empty pass through the loop purges at start-up
         while True:
@@ -175,28 +176,52 @@ class QueryLog:
                 item = self._q.get(timeout=PURGE_EVERY)
             except queue.Empty:
                 item = None
+            # Under load many records wait: write them all in one transaction, not one each.
+            batch: list[tuple[str, tuple[object, ...]]] = []
+            while True:
+                if item is _STOP or isinstance(item, threading.Event):
+                    self._write(batch)  # what came before a flush is written before it returns
+                    batch = []
+                    if item is _STOP:
+                        break
+                    item.set()
+                elif item is not None:
+                    batch.append(item)  # type: ignore[arg-type]
+                if len(batch) >= BATCH:
+                    break
+                try:
+                    item = self._q.get_nowait()
+                except queue.Empty:
+                    break
             if item is _STOP:
                 break
-            if isinstance(item, threading.Event):
-                item.set()
-                continue
+            self._write(batch)
+        if self._conn is not None:
+            self._conn.close()
+
+    def _write(self, batch: list[tuple[str, tuple[object, ...]]]) -> None:
+        try:
+            if self._conn is None:
+                self._conn = connect(self.path)
+            conn = self._conn
+            if time.time() - self._last_purge > PURGE_EVERY:
+                purge(conn, self.retention_days)
+                self._last_purge = time.time()
+            if not batch:
+                return
+            conn.execute("BEGIN")
             try:
-                if conn is None:
-                    conn = connect(self.path)
-                if time.time() - last_purge > PURGE_EVERY:
-                    purge(conn, self.retention_days)
-                    last_purge = time.time()
-                if item is None:
-                    continue
-                sql, params = item  # type: ignore[misc]
-                conn.execute(sql, params)
-                self.failing = None
-            except Exception as exc:  # any error: the writer must outlive one bad record
-                self.dropped += item is not None
-                self._failed(exc)
-                if conn is not None:
-                    with contextlib.suppress(sqlite3.Error):
-                        conn.close()
-                    conn = None
-        if conn is not None:
-            conn.close()
+                for sql, params in batch:
+                    conn.execute(sql, params)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            self.failing = None
+        except Exception as exc:  # any error: the writer must outlive one bad batch
+            self.dropped += len(batch)
+            self._failed(exc)
+            if self._conn is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._conn.close()
+                self._conn = None
