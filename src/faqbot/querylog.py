@@ -200,6 +200,7 @@ class QueryLog:
             self._conn.close()
 
     def _write(self, batch: list[tuple[str, tuple[object, ...]]]) -> None:
+        bad = 0  # records dropped one by one; a database failure loses the rest of the batch
         try:
             if self._conn is None:
                 self._conn = connect(self.path)
@@ -212,14 +213,23 @@ class QueryLog:
             conn.execute("BEGIN")
             try:
                 for sql, params in batch:
-                    conn.execute(sql, params)
+                    try:
+                        conn.execute(sql, params)
+                    except (ValueError, OverflowError, sqlite3.InterfaceError) as exc:
+                        # this record cannot be stored (a lone surrogate, a huge integer): drop
+                        # it alone; the statement never ran, the transaction goes on
+                        bad += 1
+                        self.dropped += 1
+                        self._failed(exc)
                 conn.execute("COMMIT")
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
-            self.failing = None
-        except Exception as exc:  # any error: the writer must outlive one bad batch
-            self.dropped += len(batch)
+            if not bad:
+                self.failing = None
+        except Exception as exc:  # the database failed: the writer outlives it, the batch is lost
+            self.dropped += len(batch) - bad
             self._failed(exc)
             if self._conn is not None:
                 with contextlib.suppress(sqlite3.Error):
