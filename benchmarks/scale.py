@@ -142,13 +142,13 @@ class Phases:
 
     NAMES = {
         ("start", "fit>"): "documents()",
-        ("fit>", "fit<"): "fit word + char TfidfVectorizer",
-        ("fit<", "transpose>"): "transform word + char, hstack",
-        ("transpose>", "transpose<"): "term-major transpose",
+        ("fit>", "fit<"): "fit_transform word + char TF-IDF (one pass each)",
+        ("fit<", "transpose>"): "(between)",
+        ("transpose>", "transpose<"): "term-major conversion, block by block",
         ("transpose<", "policy>"): "read policy rows",
         ("policy>", "policy<"): "train refusal policy",
         ("policy<", "savez>"): "write manifest, vocab JSON, idf",
-        ("savez>", "savez<"): "write matrix.npz (savez_compressed)",
+        ("savez>", "savez<"): "write matrix.npz (uncompressed)",
         ("savez<", "swap>"): "write (rest)",
         ("swap>", "swap<"): "fsync + rename",
         ("swap<", "end"): "return",
@@ -184,18 +184,14 @@ class Phases:
         import faqbot.index as fi
 
         tm = fi.TermMajorMatrix
-        fi.fit_vectorizers = self.wrap("fit", fi.fit_vectorizers)
+        fi.fit_matrices = self.wrap("fit", fi.fit_matrices)
         fi.train_policy = self.wrap("policy", fi.train_policy)
         fi._swap_into_place = self.wrap("swap", fi._swap_into_place)
-        fi.np.savez_compressed = self.wrap("savez", fi.np.savez_compressed)
+        fi.np.savez = self.wrap("savez", fi.np.savez)
         fi.TermMajorMatrix = type(  # type: ignore[misc]
             "TermMajorMatrix",
             (tm,),
-            {
-                "from_doc_matrix": classmethod(
-                    lambda cls, d: self.wrap("transpose", tm.from_doc_matrix)(d)
-                )
-            },
+            {"from_blocks": classmethod(lambda cls, b: self.wrap("transpose", tm.from_blocks)(b))},
         )
         self._thread.start()
 

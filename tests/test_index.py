@@ -47,6 +47,28 @@ def test_build_writes_inspectable_files_without_pickle(kb_dir: Path, tmp_path: P
     assert "nanofat" in vocab and "cost" not in vocab  # the draft entry about cost is not indexed
 
 
+def test_term_major_matrix_is_the_documents_transposed(kb_dir: Path, tmp_path: Path) -> None:
+    """Built block by block, the stored matrix is exactly the word and character TF-IDF blocks
+    side by side, transposed, each postings list sorted by document."""
+    import scipy.sparse as sp
+
+    from faqbot.index import documents, fit_matrices
+
+    kb = load_knowledge_base(kb_dir)
+    build_index(kb, tmp_path / "index")
+    index = load_index(tmp_path / "index", kb)
+    params = index.manifest.params
+    _, texts, _, _ = documents(kb, params.include_drafts)
+    word, char = fit_matrices(kb, texts, params)
+    expected = sp.hstack([word.docs, char.docs]).T.tocsr()
+    got = index.matrix.csr
+    assert got.shape == expected.shape and got.nnz == expected.nnz > 0
+    assert abs(got - expected).max() == 0
+    for t in range(got.shape[0]):
+        postings = got.indices[got.indptr[t] : got.indptr[t + 1]]
+        assert (np.diff(postings) > 0).all()
+
+
 def test_drafts_are_indexed_only_when_asked(kb_dir: Path, tmp_path: Path) -> None:
     kb = load_knowledge_base(kb_dir)
     m = build_index(kb, tmp_path / "i", index_mod.IndexParams(include_drafts=True))

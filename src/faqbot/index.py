@@ -207,8 +207,9 @@ def build_index(
             "or build with drafts for staging: FAQBOT_INCLUDE_DRAFTS=1)"
         )
     word, char = fit_matrices(kb, texts, params)
-    matrix = TermMajorMatrix.from_doc_matrix(sp.hstack([word.docs, char.docs]).tocsr())
+    blocks = [word.docs, char.docs]
     del word.docs, char.docs
+    matrix = TermMajorMatrix.from_blocks(blocks)
     try:
         policy_rows = load_policy_rows(kb.root / "policy" / "train.tsv")
         policy = train_policy(policy_rows, make_normalizer(kb.synonyms))

@@ -71,11 +71,11 @@ class TermMajorMatrix:
     """
 
     def __init__(self, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_docs: int):
-        indptr = np.asarray(indptr, dtype=np.int64)
         self.n_docs = int(n_docs)
+        # scipy keeps 32-bit indices while they fit (half the memory of 64-bit at 100k entries)
         self.csr = sp.csr_matrix(
-            (np.asarray(data, dtype=np.float64), np.asarray(indices, dtype=np.int64), indptr),
-            shape=(indptr.size - 1, self.n_docs),
+            (np.asarray(data, dtype=np.float64), indices, indptr),
+            shape=(len(indptr) - 1, self.n_docs),
         )
 
     @property
@@ -91,10 +91,25 @@ class TermMajorMatrix:
         return self.csr.data
 
     @classmethod
-    def from_doc_matrix(cls, docs: sp.spmatrix) -> TermMajorMatrix:
-        tm = sp.csr_matrix(docs.T)
-        tm.sort_indices()
-        return cls(tm.indptr, tm.indices, tm.data, docs.shape[0])
+    def from_blocks(cls, blocks: list[sp.spmatrix]) -> TermMajorMatrix:
+        """Stack document-major blocks (same documents, different terms) side by side, stored
+        term-major. The list is emptied as it goes: each block is freed once converted, so a
+        large build holds at most one block in both layouts at a time."""
+        n_docs = blocks[0].shape[0] if blocks else 0
+        parts = []
+        while blocks:
+            tm = sp.csc_matrix(blocks.pop(0))  # CSC of docs == CSR of terms, indices sorted
+            parts.append((tm.indptr, tm.indices, tm.data))
+            del tm
+        offsets = np.cumsum([0] + [int(p[0][-1]) for p in parts])
+        indptr = np.concatenate(
+            [np.zeros(1, np.int64)]
+            + [p[0][1:] + off for p, off in zip(parts, offsets, strict=False)]
+        )
+        indices = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
+        data = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+        del parts
+        return cls(indptr, indices, data, n_docs)
 
     def scores(self, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Dot product of the query with every document (cosine, as both are L2-normalised).
