@@ -67,23 +67,23 @@ def test_pruning_common_char_ngrams_equals_scikit_learn_max_df(
 
 
 @pytest.mark.parametrize("q", ["how long does nanofat last", "nanofat", "cost", "zzzz"])
-def test_entry_score_is_best_row_plus_supporting_phrasing(real_bot: FaqBot, q: str) -> None:
-    """Entry score = best + beta * second * (1 - best), with second the second-best phrasing
-    row, checked against a plain per-entry loop."""
+def test_entry_score_combines_best_second_phrasing_and_answer(real_bot: FaqBot, q: str) -> None:
+    """Entry score = 1 - (1 - best)(1 - beta * second)(1 - min(1, lambda * answer)), checked
+    against a plain per-entry loop over the rows."""
     from faqbot.index import ROW_ANSWER
 
     r = real_bot.retriever
-    beta = r.params.support_weight
+    beta, lam = r.params.support_weight, r.params.answer_weight
     idx, w, _ = r._query(q)
-    rows = real_bot.index.matrix.scores(idx, w) * r._row_factor
+    rows = real_bot.index.matrix.scores(idx, w)
     kinds = real_bot.index.row_kind
     per_entry = r.entry_scores(q)
     for pos in range(len(per_entry)):
         mine = real_bot.index.rows == pos
         phrasings = sorted(rows[mine & (kinds != ROW_ANSWER)], reverse=True)
+        (answer,) = rows[mine & (kinds == ROW_ANSWER)]
         second = phrasings[1] if len(phrasings) > 1 else 0.0
-        best = rows[mine].max()
-        expected = best + beta * second * (1 - best)
+        expected = 1 - (1 - phrasings[0]) * (1 - beta * second) * (1 - min(1.0, lam * answer))
         assert per_entry[pos] == pytest.approx(expected, abs=1e-12)
 
 

@@ -1,10 +1,14 @@
 """Ranking: a question in, the best entries with scores out. Nothing else.
 
-The score of an entry is the best cosine similarity between the question and any of the
-entry's phrasings (canonical question and alternates), or its answer text at a lower weight,
-lifted towards 1 by its second-best phrasing: ``best + support_weight * second * (1 - best)``
-(with weight 1, a noisy-OR of the two). An entry that several of its phrasings support is a
-safer answer than one with a single lucky match; an exact match still scores 1.
+An entry's score combines three pieces of evidence as a noisy-OR (each can only raise it):
+
+    score = 1 - (1 - best) * (1 - support_weight * second) * (1 - min(1, answer_weight * answer))
+
+``best`` is the best cosine similarity between the question and any of the entry's phrasings
+(canonical question and alternates), ``second`` the second-best phrasing (an entry several of its
+phrasings support is a safer answer than one with a single lucky match), and ``answer`` the
+cosine with the entry's answer text, which carries the specific words of its sources ("PHAT",
+"orbicularis oris") that no phrasing may repeat. An exact match of a phrasing still scores 1.
 Cosine is a weighted blend of word (and word-pair) TF-IDF and character n-gram TF-IDF; the
 blend is done by scaling the query, so one gather over one term-major matrix scores all rows.
 """
@@ -21,9 +25,9 @@ from .index import ROW_ANSWER, Index
 @dataclass(frozen=True)
 class RetrievalParams:
     word_weight: float = 0.3  # share of the word features in the blend (the rest: char n-grams)
-    support_weight: float = 1.0  # weight of an entry's second-best phrasing (see module doc)
-    answer_weight: float = 0.6  # an answer-text row counts at this fraction of its cosine
-    min_score: float = 0.5  # below this the best entry is not an answer: no_match
+    support_weight: float = 0.5  # weight of an entry's second-best phrasing (see module doc)
+    answer_weight: float = 2.0  # weight of the answer text's cosine (see module doc)
+    min_score: float = 0.6  # below this the best entry is not an answer: no_match
     min_score_anchored: float = 0.3  # the same, for questions that name the subject (scope.py)
     min_margin: float = 0.0  # best must beat the runner-up by this much when both are weak
     margin_below: float = 0.0  # the margin rule applies only to best scores under this
@@ -57,7 +61,9 @@ class Retriever:
         self._starts = starts
         self._ends = np.r_[starts[1:], rows.size]
         self._is_answer = index.row_kind == ROW_ANSWER
-        self._row_factor = np.where(self._is_answer, self.params.answer_weight, 1.0)
+        self._answer_rows = np.flatnonzero(self._is_answer)  # one per entry, in entry order
+        if self._answer_rows.size != starts.size:
+            raise ValueError("every indexed entry needs exactly one answer row")
         self._seg_len = self._ends - self._starts
         self._entry_of_start = rows[starts] if rows.size else rows
 
@@ -86,13 +92,16 @@ class Retriever:
         out = np.zeros(len(self._ids))
         if self._starts.size == 0:
             return out
-        row_scores = self.index.matrix.scores(idx, w) * self._row_factor
-        best = np.maximum.reduceat(row_scores, self._starts)
-        beta = self.params.support_weight
-        if beta > 0:
+        p = self.params
+        row_scores = self.index.matrix.scores(idx, w)
+        phrasings = np.where(self._is_answer, 0.0, row_scores)
+        miss = 1.0 - np.maximum.reduceat(phrasings, self._starts)
+        if p.support_weight > 0:
             second = _second_phrasing(row_scores, self._is_answer, self._starts, self._seg_len)
-            best = best + beta * second * (1.0 - best)
-        out[self._entry_of_start] = best
+            miss *= 1.0 - p.support_weight * second
+        if p.answer_weight > 0:
+            miss *= 1.0 - np.minimum(1.0, p.answer_weight * row_scores[self._answer_rows])
+        out[self._entry_of_start] = 1.0 - miss
         return out
 
     def rank(

@@ -136,8 +136,8 @@ def collisions(kb: KnowledgeBase) -> dict[str, list[str]]:
     with tempfile.TemporaryDirectory(prefix="faqbot-review-") as tmp:
         build_index(kb, Path(tmp) / "index", IndexParams(include_drafts=True))
         index = load_index(Path(tmp) / "index", kb)
-    # the best single phrasing, not the support-lifted score: "its question matches a phrasing"
-    retriever = Retriever(index, RetrievalParams(support_weight=0.0))
+    # the best single phrasing, not the combined score: "its question matches a phrasing"
+    retriever = Retriever(index, RetrievalParams(support_weight=0.0, answer_weight=0.0))
     pos = {eid: i for i, eid in enumerate(index.entry_ids)}
     out: dict[str, list[str]] = {}
     for e in kb.entries:

@@ -29,9 +29,9 @@ class Settings(BaseSettings):
 
     # Retrieval (calibrated on faq/eval/dev.tsv; see benchmarks/README.md)
     word_weight: float = Field(0.3, ge=0, le=1)
-    support_weight: float = Field(1.0, ge=0, le=1)
-    answer_weight: float = Field(0.6, ge=0, le=1)
-    min_score: float = Field(0.5, ge=0, le=1)
+    support_weight: float = Field(0.5, ge=0, le=1)
+    answer_weight: float = Field(2.0, ge=0, le=10)
+    min_score: float = Field(0.6, ge=0, le=1)
     min_score_anchored: float = Field(0.3, ge=0, le=1)  # questions naming nanofat/fat transfer
     suggest_ratio: float = Field(0.7, ge=0, le=1)  # suggestions: this share of the threshold
     related_score: float = Field(0.2, ge=0, le=1)
