@@ -91,6 +91,36 @@ def test_adversarial_personal_requests_are_refused(real_bot: FaqBot, question: s
     assert real_bot.policy.decide(question).refuse
 
 
+def test_a_question_naming_nobody_is_never_refused_as_personal(real_bot: FaqBot) -> None:
+    """Non-urgent refusal needs someone whose situation is judged. With a classifier that
+    would refuse everything, questions naming the asker or someone they know are refused,
+    questions naming nobody are general, and urgent symptoms stay urgent either way."""
+    from faqbot.policy import Policy
+
+    class RefuseAll:
+        threshold = 0.5
+
+        def probability(self, text: str) -> float:
+            return 0.9
+
+    policy = Policy(RefuseAll(), real_bot.policy.normalize)  # type: ignore[arg-type]
+    for q in [
+        "I'm 47, would I qualify?",
+        "is it ok for HER to fly after microfat",
+        "should my mum stop aspirin before fat grafting",
+        "we booked nanofat for next week, can we still travel?",
+    ]:
+        assert policy.decide(q).refuse, q
+    for q in [
+        "nanofat healing stages day by day",
+        "do patients need more than one session",
+        "nanofat under eyes or eyelid surgery for puffy bags",
+    ]:
+        d = policy.decide(q)
+        assert not d.refuse and d.reason == "general", q
+    assert policy.decide("sudden vision loss after fat injection today").urgent
+
+
 def test_urgent_rule_needs_a_sign_not_just_a_word() -> None:
     assert urgent_sign(["vision", "blurry"])
     assert urgent_sign(["fever"])

@@ -245,6 +245,28 @@ _SITUATION = _words(
 )
 
 
+# --------------------------------------------------------------------------- whose situation
+
+# Personal advice is advice for a particular person, and a question that asks for it names that
+# person: the asker ("I", "my", "we") or someone they know ("my mum", "she", "her husband"). A
+# question naming nobody ("nanofat healing phases day by day", "should smokers stop before
+# nanofat") asks about people in general, whatever words the classifier reacts to. In the
+# training set 644 of 646 personal questions name someone (the other two are urgent and handled
+# by the urgent rules). Tokens are normalised: "I'm" -> "i", "m"; plurals folded.
+_PERSON = _words(
+    "i im ive id me my mine myself we our ours us he she him her his hers "
+    "husband wife spouse partner boyfriend girlfriend fiance fiancee son daughter child kid baby "
+    "teen teenager mum mom mother dad father parent sister brother friend aunt uncle niece "
+    "nephew cousin gran granny grandma grandmother grandpa grandfather grandparent colleague "
+    "coworker boss"
+)
+
+
+def names_a_person(tokens: list[str]) -> bool:
+    """Does the question name someone whose situation could be judged?"""
+    return not _PERSON.isdisjoint(tokens)
+
+
 def _cannot_see(tokens: list[str]) -> bool:
     for i, t in enumerate(tokens):
         if t == "see" and i > 0:
@@ -303,6 +325,6 @@ class Policy:
         toks = self.normalize(question)
         if urgent_sign(toks) and (personal or not _SITUATION.isdisjoint(toks)):
             return Decision(True, "urgent_symptoms", True, p)
-        if personal:
+        if personal and names_a_person(toks):
             return Decision(True, "personal_advice", False, p)
         return Decision(False, "general", False, p)
