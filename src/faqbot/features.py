@@ -214,7 +214,7 @@ class WordAnalyzer:
 class CharAnalyzer:
     """Character n-grams inside word boundaries of the content words (typo tolerance)."""
 
-    def __init__(self, normalizer: Normalizer, n_min: int = 3, n_max: int = 5) -> None:
+    def __init__(self, normalizer: Normalizer, n_min: int = 3, n_max: int = 3) -> None:
         self.normalize = normalizer
         self.n_min, self.n_max = n_min, n_max
 

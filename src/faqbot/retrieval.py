@@ -24,7 +24,7 @@ from .index import ROW_ANSWER, Index
 
 @dataclass(frozen=True)
 class RetrievalParams:
-    word_weight: float = 0.3  # share of the word features in the blend (the rest: char n-grams)
+    word_weight: float = 0.35  # share of the word features in the blend (the rest: char n-grams)
     support_weight: float = 0.5  # weight of an entry's second-best phrasing (see module doc)
     answer_weight: float = 2.0  # weight of the answer text's cosine (see module doc)
     min_score: float = 0.6  # below this the best entry is not an answer: no_match

@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     include_drafts: bool = False  # serve draft entries too (staging only)
 
     # Retrieval (calibrated on faq/eval/dev.tsv; see benchmarks/README.md)
-    word_weight: float = Field(0.3, ge=0, le=1)
+    word_weight: float = Field(0.35, ge=0, le=1)
     support_weight: float = Field(0.5, ge=0, le=1)
     answer_weight: float = Field(2.0, ge=0, le=10)
     min_score: float = Field(0.6, ge=0, le=1)
