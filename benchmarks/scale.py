@@ -350,10 +350,7 @@ def breakdown(retriever, queries: list[str], np) -> dict[str, object]:  # type: 
         t1 = clock()
         row_scores = mat.scores(idx, w)
         t2 = clock()
-        scores = np.zeros(len(retriever._ids))
-        scores[retriever._entry_of_start] = np.maximum.reduceat(
-            row_scores * retriever._row_factor, retriever._starts
-        )
+        scores = retriever._combine(row_scores)
         np.argpartition(-scores, 3)[:4]
         t3 = clock()
         steps["vectorize"].append(t1 - t0)

@@ -89,11 +89,14 @@ class Retriever:
         return self._entry_scores(idx, w)
 
     def _entry_scores(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        return self._combine(self.index.matrix.scores(idx, w))
+
+    def _combine(self, row_scores: np.ndarray) -> np.ndarray:
+        """Per-row cosines -> per-entry scores (see the module docstring)."""
         out = np.zeros(len(self._ids))
         if self._starts.size == 0:
             return out
         p = self.params
-        row_scores = self.index.matrix.scores(idx, w)
         phrasings = np.where(self._is_answer, 0.0, row_scores)
         miss = 1.0 - np.maximum.reduceat(phrasings, self._starts)
         if p.support_weight > 0:
