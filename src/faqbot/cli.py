@@ -380,6 +380,11 @@ def eval_(
             f"policy {heldout.stem} ({heldout.name}): recall {pol.recall:.1%}, precision {pol.precision:.1%}, "
             f"over-refusal {pol.over_refusal:.1%} ({pol.fp}/{pol.fp + pol.tn}), urgent flagged {pol.urgent_flagged}/{pol.urgent_total}"
         )
+        click.echo(
+            f"  over-refusal on general questions that look personal (name the asker or someone "
+            f"they know): {pol.over_refusal_looks_personal:.1%} "
+            f"({pol.looks_personal_refused}/{pol.looks_personal})"
+        )
     if not quiet:
         misses = res.misses + (pol.misses if pol else [])
         if misses:

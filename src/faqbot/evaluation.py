@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .models import Status
-from .policy import load_policy_rows
+from .policy import load_policy_rows, names_a_person
 from .service import FaqBot
 from .text import collapse_ws, fold
 
@@ -194,6 +194,9 @@ class PolicyResult:
     tn: int = 0
     urgent_total: int = 0
     urgent_flagged: int = 0
+    # general questions that look personal: they name the asker or someone they know
+    looks_personal: int = 0
+    looks_personal_refused: int = 0
     misses: list[Miss] = field(default_factory=list)
 
     @property
@@ -208,6 +211,11 @@ class PolicyResult:
     def over_refusal(self) -> float:
         return self.fp / (self.fp + self.tn) if self.fp + self.tn else 0.0
 
+    @property
+    def over_refusal_looks_personal(self) -> float:
+        """Over-refusal among the general questions that name the asker or someone they know."""
+        return self.looks_personal_refused / self.looks_personal if self.looks_personal else 0.0
+
     def as_dict(self) -> dict[str, object]:
         return {
             "refusal_recall": self.recall,
@@ -215,6 +223,11 @@ class PolicyResult:
             "over_refusal": self.over_refusal,
             "counts": {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn},
             "urgent_flagged": f"{self.urgent_flagged}/{self.urgent_total}",
+            "over_refusal_looks_personal": self.over_refusal_looks_personal,
+            "looks_personal_counts": {
+                "refused": self.looks_personal_refused,
+                "total": self.looks_personal,
+            },
             "misses": [m.__dict__ for m in self.misses],
         }
 
@@ -223,6 +236,9 @@ def evaluate_policy(bot: FaqBot, path: Path) -> PolicyResult:
     res = PolicyResult()
     for row in load_policy_rows(path):
         d = bot.policy.decide(row.question)
+        if not row.personal and names_a_person(bot.policy.normalize(row.question)):
+            res.looks_personal += 1
+            res.looks_personal_refused += d.refuse
         if row.personal and d.refuse:
             res.tp += 1
         elif row.personal:
