@@ -145,3 +145,37 @@ def test_rebuild_replaces_index(kb_dir: Path, tmp_path: Path) -> None:
     m2 = build_index(kb, out, index_mod.IndexParams(include_drafts=True))
     assert load_index(out, kb).manifest.entry_ids == m2.entry_ids
     assert sorted(p.name for p in tmp_path.iterdir()) == ["faq", "index"]
+
+
+@pytest.mark.parametrize("chunk", [50_000, 97])
+@pytest.mark.parametrize("n_min,n_max", [(3, 3), (2, 5), (1, 8)])
+def test_vectorised_char_counts_equal_count_vectorizer(
+    n_min: int, n_max: int, chunk: int, monkeypatch
+) -> None:
+    """The numpy n-gram counter gives exactly CountVectorizer's vocabulary (alphabetical) and
+    counts, for one size and for mixed sizes, in one chunk or many, on the real knowledge
+    base's texts."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from faqbot.features import CharAnalyzer, make_normalizer
+    from faqbot.index import _char_counts, _padded, documents
+
+    monkeypatch.setattr(index_mod, "CHUNK_DOCS", chunk)
+    kb = load_knowledge_base(Path(__file__).resolve().parent.parent / "faq")
+    _, texts, _, _ = documents(kb, include_drafts=True)
+    texts += ["", "?!", "a", "ünïcödé nanofát", "x" * 300]
+    norm = make_normalizer(kb.synonyms)
+    fast = _char_counts([_padded(norm(t)) for t in texts], n_min, n_max)
+    assert fast is not None
+    terms, counts = fast
+    ref = CountVectorizer(analyzer=CharAnalyzer(norm, n_min, n_max))
+    expected = ref.fit_transform(texts).tocsr()
+    assert terms == sorted(ref.vocabulary_, key=ref.vocabulary_.__getitem__)
+    assert counts.shape == expected.shape
+    assert (counts != expected).nnz == 0
+
+
+def test_char_counts_fall_back_beyond_eight_characters() -> None:
+    from faqbot.index import _char_counts, _padded
+
+    assert _char_counts([_padded(("nanofat",))], 3, 9) is None

@@ -152,6 +152,9 @@ class Normalizer:
                 if key:
                     self.phrases.setdefault(key, canonical)
         self.max_len = max((len(k) for k in self.phrases), default=1)
+        # first words of the multi-word phrases: any other word needs only a one-word look-up
+        self._starts = frozenset(k[0] for k in self.phrases if len(k) > 1)
+        self._single = {k[0]: v for k, v in self.phrases.items() if len(k) == 1}
         # One question is normalised by the policy, the urgent rules, the scope check and both
         # retrieval analyzers: remember the last few results instead of redoing the work.
         self._recent = lru_cache(maxsize=64)(self._tokens)
@@ -176,16 +179,21 @@ class Normalizer:
             return base
         out: list[str] = []
         i, n = 0, len(base)
-        phrases, max_len = self.phrases, self.max_len
+        phrases, max_len, starts, single = self.phrases, self.max_len, self._starts, self._single
         while i < n:
-            for size in range(min(max_len, n - i), 0, -1):
-                hit = phrases.get(tuple(base[i : i + size]))
-                if hit is not None:
-                    out.append(hit)
-                    i += size
-                    break
+            tok = base[i]
+            if tok in starts:  # longest phrase first
+                for size in range(min(max_len, n - i), 1, -1):
+                    hit = phrases.get(tuple(base[i : i + size]))
+                    if hit is not None:
+                        out.append(hit)
+                        i += size
+                        break
+                else:
+                    out.append(single.get(tok, tok))
+                    i += 1
             else:
-                out.append(base[i])
+                out.append(single.get(tok, tok))
                 i += 1
         return out
 

@@ -27,7 +27,7 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,10 +36,10 @@ import scipy
 import scipy.sparse as sp
 import sklearn
 from pydantic import BaseModel, ValidationError
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .features import CharAnalyzer, WordAnalyzer, make_normalizer
+from .features import STOP_WORDS, CharAnalyzer, WordAnalyzer, make_normalizer
 from .knowledge import KnowledgeBase, knowledge_digest
 from .policy import PolicyDataError, PolicyModel, load_policy_rows, train_policy
 from .vectors import QueryVectorizer, TermMajorMatrix
@@ -151,43 +151,166 @@ class FittedBlock:
     pruned: list[str]  # terms in more than max_df of the texts, left out of the model
 
 
-def _fit_block(features: Iterable[list[str]], sublinear_tf: bool, max_df: float) -> FittedBlock:
-    """TfidfVectorizer.fit_transform over precomputed features, then ``max_df`` pruning done
-    as scikit-learn does it (drop the columns, keep the other terms' IDF, re-normalise rows),
-    keeping the names of the pruned terms so queries can ignore them too."""
-    vec = TfidfVectorizer(analyzer=_given, sublinear_tf=sublinear_tf, norm="l2", smooth_idf=True)
-    docs = vec.fit_transform(features).tocsr()
-    terms = _vocab_list(vec)
-    idf = vec.idf_
-    n_docs = docs.shape[0]
-    df = np.bincount(docs.indices, minlength=len(terms))
-    keep = df <= max_df * n_docs
+def _tfidf_block(
+    terms: list[str], counts: sp.csr_matrix, sublinear_tf: bool, max_df: float
+) -> FittedBlock:
+    """scikit-learn's TF-IDF over a term-count matrix, as TfidfVectorizer does after counting:
+    terms in more than ``max_df`` of the texts are dropped first (their names are kept, so
+    queries can ignore them too), then TfidfTransformer fits the IDF and weights the rows."""
+    df = np.bincount(counts.indices, minlength=len(terms))
+    keep = df <= max_df * counts.shape[0]
     pruned: list[str] = []
     if not keep.all():
         pruned = [t for t, k in zip(terms, keep, strict=True) if not k]
         terms = [t for t, k in zip(terms, keep, strict=True) if k]
-        idf = idf[keep]
-        docs = normalize(docs[:, np.flatnonzero(keep)], norm="l2", copy=False).tocsr()
+        counts = counts[:, np.flatnonzero(keep)]
+    tfidf = TfidfTransformer(sublinear_tf=sublinear_tf, norm="l2", smooth_idf=True)
+    idf = tfidf.fit(counts).idf_
+    # TfidfTransformer.transform's arithmetic, done in place: it copies the matrix several
+    # times over, which set the peak memory of a large build
+    docs = counts.astype(np.float64, copy=False)  # new data array, shared indices
+    del counts
+    if sublinear_tf:
+        np.log(docs.data, out=docs.data)
+        docs.data += 1.0
+    step = 1 << 22
+    for lo in range(0, docs.nnz, step):
+        docs.data[lo : lo + step] *= idf[docs.indices[lo : lo + step]]
+    normalize(docs, norm="l2", copy=False)
     return FittedBlock(terms, idf, docs, pruned)
+
+
+def _word_counts(features: Iterable[list[str]]) -> tuple[list[str], sp.csr_matrix]:
+    vec = CountVectorizer(analyzer=_given)
+    counts = vec.fit_transform(features).tocsr()
+    return _vocab_list(vec), counts
+
+
+_SEP = 0  # byte between padded tokens and between texts; never inside a token
+
+
+def _padded(tokens: Sequence[str]) -> str:
+    """A text's content tokens as CharAnalyzer pads them, separated for :func:`_char_counts`."""
+    return "\x00".join(f" {t} " for t in tokens if t not in STOP_WORDS)
+
+
+CHUNK_DOCS = 50_000  # texts counted together: bounds the temporary arrays of a large build
+
+
+def _char_counts(
+    padded: list[str], n_min: int, n_max: int
+) -> tuple[list[str], sp.csr_matrix] | None:
+    """What CountVectorizer(analyzer=CharAnalyzer) counts, computed with numpy, a chunk of
+    texts at a time (a pure-Python analyzer and scikit-learn's per-feature dictionary loop took
+    most of a large build). ``padded`` holds :func:`_padded` of each text. Returns None when a
+    token is not ASCII or n_max > 8 (the caller then counts the slow way)."""
+    if n_max > 8:
+        return None
+    parts = []
+    for lo in range(0, len(padded), CHUNK_DOCS):
+        part = _count_chunk(padded[lo : lo + CHUNK_DOCS], n_min, n_max)
+        if part is None:
+            return None
+        parts.append(part)
+    empty = np.zeros(0, np.int64)
+    codes = np.unique(np.concatenate([p[0] for p in parts])) if parts else empty
+    # the vocabulary in scikit-learn's order: alphabetical
+    terms = [_decode(int(c)) for c in codes]
+    order = sorted(range(len(terms)), key=terms.__getitem__)
+    rank = np.empty(len(terms), dtype=np.int32)
+    rank[order] = np.arange(len(terms), dtype=np.int32)
+    indices, data, row_nnz = [], [], []
+    while parts:
+        uniq, cols, counts, nnz = parts.pop(0)
+        indices.append(rank[np.searchsorted(codes, uniq)][cols])
+        data.append(counts)
+        row_nnz.append(nnz)
+    indptr = np.zeros(len(padded) + 1, dtype=np.int64)
+    if row_nnz:
+        np.cumsum(np.concatenate(row_nnz), out=indptr[1:])
+    matrix = sp.csr_matrix(
+        (
+            np.concatenate(data) if data else empty,
+            np.concatenate(indices) if indices else empty,
+            indptr,
+        ),
+        shape=(len(padded), len(terms)),
+    )
+    matrix.sort_indices()  # with n-grams of several sizes, code order is not alphabetical
+    return [terms[i] for i in order], matrix
+
+
+def _count_chunk(
+    texts: list[str], n_min: int, n_max: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None:
+    """One chunk: all its texts in one byte array (0 between padded tokens and between texts),
+    each n-gram an integer (7 bits per character, its size above them), counted per text by
+    sorting. Returns (the chunk's distinct codes, sorted; per (text, n-gram) entry in text
+    order: its column among those codes and its count; entries per text)."""
+    try:
+        buf = np.frombuffer(("\x00".join(texts) + "\x00").encode("ascii"), dtype=np.uint8)
+    except UnicodeEncodeError:
+        return None
+    n_docs = len(texts)
+    doc_of = np.repeat(
+        np.arange(n_docs, dtype=np.int32),
+        np.fromiter((len(t) + 1 for t in texts), np.int64, count=n_docs),
+    )
+    seps = np.zeros(buf.size + 1, dtype=np.int32)
+    np.cumsum(buf == _SEP, out=seps[1:])
+    codes, docs = [], []
+    for n in range(n_min, n_max + 1):
+        m = buf.size - n + 1
+        if m <= 0:
+            continue
+        ok = seps[n : n + m] == seps[:m]  # no separator inside the window
+        code = np.full(m, n << 56, dtype=np.int64)
+        for k in range(n):
+            code |= buf[k : k + m].astype(np.int64) << (7 * (n - 1 - k))
+        codes.append(code[ok])
+        docs.append(doc_of[:m][ok])
+    code = np.concatenate(codes) if codes else np.zeros(0, np.int64)
+    doc = np.concatenate(docs) if docs else np.zeros(0, np.int32)
+    del codes, docs, seps, doc_of, buf
+    uniq, inv = np.unique(code, return_inverse=True)
+    width = max(len(uniq), 1)
+    key, counts = np.unique(doc.astype(np.int64) * width + inv.ravel(), return_counts=True)
+    rows, cols = np.divmod(key, width)
+    return uniq, cols.astype(np.int32), counts.astype(np.int32), np.bincount(rows, minlength=n_docs)
+
+
+def _decode(code: int) -> str:
+    n = code >> 56
+    return "".join(chr((code >> (7 * (n - 1 - k))) & 0x7F) for k in range(n))
 
 
 def fit_matrices(
     kb: KnowledgeBase, texts: list[str], params: IndexParams
 ) -> tuple[FittedBlock, FittedBlock]:
-    """Word and character TF-IDF blocks. Each text is normalised once per block and its
-    features computed once: no separate fit and transform passes."""
+    """Word and character TF-IDF blocks, one counting pass each (no separate fit and
+    transform). Each text is normalised once: the word pass also keeps its padded tokens for
+    the character counts."""
     word_an, char_an = _analyzers(kb.synonyms, params)
     norm = word_an.normalize
-    word = _fit_block((word_an.features(norm.uncached(t)) for t in texts), params.sublinear_tf, 1.0)
-    char = _fit_block(
-        (char_an.features(norm.uncached(t)) for t in texts),
-        params.sublinear_tf,
-        params.char_max_df,
-    )
+    padded: list[str] = []
+
+    def word_features() -> Iterator[list[str]]:
+        for text in texts:
+            toks = norm.uncached(text)
+            padded.append(_padded(toks))
+            yield word_an.features(toks)
+
+    terms, counts = _word_counts(word_features())
+    word = _tfidf_block(terms, counts, params.sublinear_tf, 1.0)
+    fast = _char_counts(padded, params.char_ngram_min, params.char_ngram_max)
+    del padded[:]
+    if fast is None:
+        fast = _word_counts(char_an.features(norm.uncached(t)) for t in texts)
+    char = _tfidf_block(*fast, params.sublinear_tf, params.char_max_df)
     return word, char
 
 
-def _vocab_list(vec: TfidfVectorizer) -> list[str]:
+def _vocab_list(vec: CountVectorizer) -> list[str]:
     terms = [""] * len(vec.vocabulary_)
     for t, i in vec.vocabulary_.items():
         terms[i] = t
