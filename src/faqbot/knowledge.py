@@ -66,13 +66,20 @@ class Source:
                 in_ws = False
         self._norm = "".join(out)
         self._map = offsets
+        self._located: dict[str, tuple[int, int] | None] = {}  # citation quotes: a bounded set
 
     @property
     def id(self) -> str:
         return self.meta.id
 
     def locate(self, quote: str) -> tuple[int, int] | None:
-        """Character offsets of ``quote`` in the original text, whitespace differences allowed."""
+        """Character offsets of ``quote`` in the original text, whitespace differences allowed.
+        Remembered per quote: every answer looks up its citations again."""
+        if quote not in self._located:
+            self._located[quote] = self._find(quote)
+        return self._located[quote]
+
+    def _find(self, quote: str) -> tuple[int, int] | None:
         q = collapse_ws(quote)
         if not q:
             return None
