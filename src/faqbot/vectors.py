@@ -114,13 +114,12 @@ class TermMajorMatrix:
     def scores(self, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Dot product of the query with every document (cosine, as both are L2-normalised).
 
-        The query is a 1 x terms sparse row; multiplying it into the term-major matrix runs in
-        scipy's C sparse product and touches only the postings of the query's terms.
+        The query's rows of the term-major matrix (their postings copied once, in scipy's C
+        code), seen as documents x query terms, times the weights: one pass over the postings
+        of the query's terms and a dense result. (A sparse 1 x terms query times the matrix
+        took half as long again: scipy's sparse product first counts its output in a pass of
+        its own.)
         """
         if idx.size == 0:
             return np.zeros(self.n_docs)
-        q = sp.csr_matrix(
-            (np.asarray(weights, dtype=np.float64), idx, np.array([0, idx.size])),
-            shape=(1, self.csr.shape[0]),
-        )
-        return (q @ self.csr).toarray().ravel()
+        return self.csr[idx].T @ np.asarray(weights, dtype=np.float64)
