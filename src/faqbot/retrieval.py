@@ -98,9 +98,10 @@ class Retriever:
             return out
         p = self.params
         phrasings = np.where(self._is_answer, 0.0, row_scores)
-        miss = 1.0 - np.maximum.reduceat(phrasings, self._starts)
+        best = np.maximum.reduceat(phrasings, self._starts)
+        miss = 1.0 - best
         if p.support_weight > 0:
-            second = _second_phrasing(row_scores, self._is_answer, self._starts, self._seg_len)
+            second = _second_phrasing(phrasings, best, self._starts, self._seg_len)
             miss *= 1.0 - p.support_weight * second
         if p.answer_weight > 0:
             miss *= 1.0 - np.minimum(1.0, p.answer_weight * row_scores[self._answer_rows])
@@ -164,14 +165,12 @@ class Retriever:
 
 
 def _second_phrasing(
-    row_scores: np.ndarray, is_answer: np.ndarray, starts: np.ndarray, lengths: np.ndarray
+    phrasings: np.ndarray, top: np.ndarray, starts: np.ndarray, lengths: np.ndarray
 ) -> np.ndarray:
-    """Per segment (entry), the second-highest score among its phrasings (not its answer);
-    0 if it has fewer than two."""
-    q = np.where(is_answer, 0.0, row_scores)
-    top = np.maximum.reduceat(q, starts)
-    is_top = q >= np.repeat(top, lengths)
+    """Per segment (entry), the second-highest of ``phrasings`` (row scores with the answer
+    rows at 0), given each segment's highest ``top``; 0 if it has fewer than two."""
+    is_top = phrasings >= np.repeat(top, lengths)
     ties = np.add.reduceat(is_top, starts)
-    second = np.maximum.reduceat(np.where(is_top, -np.inf, q), starts)
+    second = np.maximum.reduceat(np.where(is_top, -np.inf, phrasings), starts)
     second = np.where(ties >= 2, top, second)
     return np.where(np.isfinite(second), second, 0.0)
