@@ -36,6 +36,12 @@ URGENT = [
     "I have a fever and there is pus where they took the fat",
     "the redness around my injection site is spreading",
     "I'm having trouble breathing after my fat transfer",
+    "my thigh where they did the lipo keeps bleeding and it won't stop",
+    "thermometer says 38.9 two days after my microfat",
+    "I have a temperature and my cheek is swollen after the nanofat",
+    "since the injection this morning I see double",
+    "the skin by my nose turned black after the fat graft",
+    "my eye is swollen shut the day after under eye nanofat",
 ]
 
 
@@ -63,6 +69,8 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         "can nanofat cause blindness?",
         "what are the signs of infection after fat grafting?",
         "is fever a known side effect of fat transfer?",
+        "what temperature counts as a fever after fat transfer?",
+        "is some bleeding normal after the fat harvest?",
     ],
 )
 def test_general_questions_about_urgent_signs_are_not_urgent(
