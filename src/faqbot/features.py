@@ -229,14 +229,16 @@ class CharAnalyzer:
     def __call__(self, text: str) -> list[str]:
         return self.features(self.normalize(text))
 
+    @staticmethod
+    def padded(toks: Sequence[str]) -> list[str]:
+        """The content words, each padded with a space on both sides (its n-grams' source)."""
+        return [f" {tok} " for tok in toks if tok not in STOP_WORDS]
+
     def features(self, toks: Sequence[str]) -> list[str]:
         """The features of already normalised tokens."""
         grams: list[str] = []
         lo, hi = self.n_min, self.n_max
-        for tok in toks:
-            if tok in STOP_WORDS:
-                continue
-            w = f" {tok} "
+        for w in self.padded(toks):
             length = len(w)
             for n in range(lo, min(hi, length) + 1):
                 grams += [w[i : i + n] for i in range(length - n + 1)]

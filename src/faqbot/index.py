@@ -39,7 +39,7 @@ from pydantic import BaseModel, ValidationError
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-from .features import STOP_WORDS, CharAnalyzer, WordAnalyzer, make_normalizer
+from .features import CharAnalyzer, WordAnalyzer, make_normalizer
 from .knowledge import KnowledgeBase, knowledge_digest
 from .policy import PolicyDataError, PolicyModel, load_policy_rows, train_policy
 from .vectors import QueryVectorizer, TermMajorMatrix
@@ -186,12 +186,12 @@ def _word_counts(features: Iterable[list[str]]) -> tuple[list[str], sp.csr_matri
     return _vocab_list(vec), counts
 
 
-_SEP = 0  # byte between padded tokens and between texts; never inside a token
+_SEP = "\x00"  # between padded tokens and between texts; never inside a token
 
 
 def _padded(tokens: Sequence[str]) -> str:
     """A text's content tokens as CharAnalyzer pads them, separated for :func:`_char_counts`."""
-    return "\x00".join(f" {t} " for t in tokens if t not in STOP_WORDS)
+    return _SEP.join(CharAnalyzer.padded(tokens))
 
 
 CHUNK_DOCS = 50_000  # texts counted together: bounds the temporary arrays of a large build
@@ -248,7 +248,7 @@ def _count_chunk(
     sorting. Returns (the chunk's distinct codes, sorted; per (text, n-gram) entry in text
     order: its column among those codes and its count; entries per text)."""
     try:
-        buf = np.frombuffer(("\x00".join(texts) + "\x00").encode("ascii"), dtype=np.uint8)
+        buf = np.frombuffer((_SEP.join(texts) + _SEP).encode("ascii"), dtype=np.uint8)
     except UnicodeEncodeError:
         return None
     n_docs = len(texts)
@@ -257,7 +257,7 @@ def _count_chunk(
         np.fromiter((len(t) + 1 for t in texts), np.int64, count=n_docs),
     )
     seps = np.zeros(buf.size + 1, dtype=np.int32)
-    np.cumsum(buf == _SEP, out=seps[1:])
+    np.cumsum(buf == ord(_SEP), out=seps[1:])
     codes, docs = [], []
     for n in range(n_min, n_max + 1):
         m = buf.size - n + 1

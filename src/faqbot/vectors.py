@@ -98,18 +98,13 @@ class TermMajorMatrix:
         n_docs = blocks[0].shape[0] if blocks else 0
         parts = []
         while blocks:
-            tm = sp.csc_matrix(blocks.pop(0))  # CSC of docs == CSR of terms, indices sorted
-            parts.append((tm.indptr, tm.indices, tm.data))
-            del tm
-        offsets = np.cumsum([0] + [int(p[0][-1]) for p in parts])
-        indptr = np.concatenate(
-            [np.zeros(1, np.int64)]
-            + [p[0][1:] + off for p, off in zip(parts, offsets, strict=False)]
-        )
-        indices = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, np.int64)
-        data = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+            # CSC of documents == CSR of terms (postings sorted by document): .T is free
+            parts.append(sp.csc_matrix(blocks.pop(0)).T)
+        if not parts:
+            return cls(np.zeros(1, np.int64), np.zeros(0, np.int64), np.zeros(0), n_docs)
+        stacked = sp.vstack(parts, format="csr")
         del parts
-        return cls(indptr, indices, data, n_docs)
+        return cls(stacked.indptr, stacked.indices, stacked.data, n_docs)
 
     def scores(self, idx: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """Dot product of the query with every document (cosine, as both are L2-normalised).
