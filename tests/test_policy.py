@@ -42,6 +42,10 @@ URGENT = [
     "since the injection this morning I see double",
     "the skin by my nose turned black after the fat graft",
     "my eye is swollen shut the day after under eye nanofat",
+    "my left eye went blurry half an hour after the fat was injected near my brow",
+    "my partner has shaking chills the day after his fat transfer",
+    "there is thick yellow fluid leaking from the harvest site on my thigh",
+    "since the microfat this morning I can barely breathe",
 ]
 
 
@@ -71,6 +75,9 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         "is fever a known side effect of fat transfer?",
         "what temperature counts as a fever after fat transfer?",
         "is some bleeding normal after the fat harvest?",
+        # an urgent word in the asker's reading, not in their situation
+        "I saw a news story saying fat injections can blind people, how common is that?",
+        "is nanofat painful?? I have a terrible pain threshold",
     ],
 )
 def test_general_questions_about_urgent_signs_are_not_urgent(
@@ -149,3 +156,48 @@ def test_policy_rows_errors_name_file_and_line(tmp_path) -> None:
     f.write_text("label\turgent\tquestion\npersonal\t0\tok question\nmaybe\t0\tbad label\n")
     with pytest.raises(PolicyDataError, match=r"train.tsv:3"):
         load_policy_rows(f)
+
+
+def test_last_clause_is_the_request_after_the_context() -> None:
+    from faqbot.policy import last_clause
+
+    assert last_clause("I'm 45 and my skin is dry, does nanofat help with dryness?") == (
+        "does nanofat help with dryness"
+    )
+    assert last_clause("what is nanofat") == "what is nanofat"
+    assert last_clause("My sister had it. Is that usual?\nThanks") == "Thanks"
+    assert last_clause("is it\nusual for me") == "is it\nusual for me"  # a line break alone
+    assert last_clause("what is it?? ") == "what is it?"  # a run: split at its last mark
+    assert last_clause("") == ""
+
+
+def test_policy_features_mark_the_request_clause(real_bot: FaqBot) -> None:
+    from faqbot.policy import PolicyAnalyzer
+
+    feats = PolicyAnalyzer(real_bot.policy.normalize)("I'm 45, is there a minimum age?")
+    assert "q:minimum" in feats and "q:NOPERSON" in feats and "q:i" not in feats
+    assert "i" in feats  # the whole question's n-grams are still there
+    feats = PolicyAnalyzer(real_bot.policy.normalize)("I'm 45, can I have it?")
+    assert "q:i" in feats and "q:PERSON" in feats
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how do I reset my router", "my fridge is leaking water, what should I do?"],
+)
+def test_personal_questions_about_another_subject_are_not_refused(
+    real_bot: FaqBot, question: str
+) -> None:
+    decision, scope = real_bot.decide(question)
+    assert scope.other_subject
+    assert not decision.refuse
+    assert real_bot.ask(question).status.value == "no_match"
+
+
+def test_personal_questions_without_rare_words_are_still_refused(real_bot: FaqBot) -> None:
+    """The scope gate only lets a personal question through when it names another subject; a
+    personal question in everyday words is about this one."""
+    question = "my results look good at three months, will I keep all of it?"
+    decision, scope = real_bot.decide(question)
+    assert not scope.domain and not scope.other_subject
+    assert decision.refuse

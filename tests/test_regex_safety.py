@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from faqbot import policy as policy_mod
 from faqbot import text as text_mod
 from faqbot.api import ID_RE, create_app
 from faqbot.features import make_normalizer
@@ -52,6 +53,7 @@ KNOWN: dict[str, str] = {
         "review._NAME: knowledge-base answers"
     ),
     r"[A-Za-z-]+": "review.unsupported_names: knowledge-base quotes and answers",
+    r"[.?!;:,](?=\s|$)": "user: policy._CLAUSE_END, last_clause() on every question",
 }
 
 RE_FUNCS = {
@@ -180,7 +182,14 @@ def test_pattern_is_linear_on_adversarial_input(pattern: str) -> None:
 
 def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
     """KNOWN holds the same strings the modules compile (not look-alikes)."""
-    for rx in (text_mod._WS, text_mod._TOKEN, text_mod._NUMBER, text_mod._ABBREV, ID_RE):
+    for rx in (
+        text_mod._WS,
+        text_mod._TOKEN,
+        text_mod._NUMBER,
+        text_mod._ABBREV,
+        ID_RE,
+        policy_mod._CLAUSE_END,
+    ):
         assert rx.pattern in KNOWN
 
 
@@ -190,7 +199,8 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
 @pytest.mark.parametrize("s", adversarial_inputs(), ids=lambda s: f"{s[:8]!r}x{len(s)}")
 def test_question_normalisation_is_linear(s: str) -> None:
     norm = make_normalizer([["nanofat", "nano fat"], ["recovery", "downtime"]])
-    for fn in (text_mod.fold, text_mod.tokens, text_mod.collapse_ws, text_mod.phrasing_key, norm):
+    fns = (text_mod.fold, text_mod.tokens, text_mod.collapse_ws, text_mod.phrasing_key, norm)
+    for fn in (*fns, policy_mod.last_clause):
         took = _timed(fn, s)
         assert took < BOUND_S, f"{fn} took {took:.2f}s"
 

@@ -235,7 +235,7 @@ class PolicyResult:
 def evaluate_policy(bot: FaqBot, path: Path) -> PolicyResult:
     res = PolicyResult()
     for row in load_policy_rows(path):
-        d = bot.policy.decide(row.question)
+        d, _ = bot.decide(row.question)  # what the service does: policy and scope check
         if not row.personal and names_a_person(bot.policy.normalize(row.question)):
             res.looks_personal += 1
             res.looks_personal_refused += d.refuse

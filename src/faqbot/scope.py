@@ -95,6 +95,12 @@ class ScopeCheck:
     def out_of_scope(self) -> bool:
         return (bool(self.foreign) or self.comparator) and not self.anchored
 
+    @property
+    def other_subject(self) -> bool:
+        """Names another subject (a foreign word) and no word of this one: "how do I reset my
+        router" is not a medical question about this knowledge base, whoever it is about."""
+        return bool(self.foreign) and not self.domain
+
 
 def _common_prefix(a: str, b: str) -> int:
     n = 0

@@ -12,9 +12,9 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Policy
+from .policy import Decision, Policy
 from .retrieval import RetrievalParams, Retriever
-from .scope import Scope
+from .scope import Scope, ScopeCheck
 from .settings import Settings
 
 log = logging.getLogger("faqbot")
@@ -120,11 +120,8 @@ class FaqBot:
         question = validate_question(question)
         top_k = max(1, min(int(top_k), 10))
         rid = request_id or secrets.token_hex(8)
-        decision = self.policy.decide(question)
-        scope = self.scope.check(question)
-        # Personal advice is refused only about this subject (or when symptoms sound urgent):
-        # "how do I reset my router" is out of scope, not a medical question.
-        if decision.refuse and (decision.urgent or scope.domain):
+        decision, scope = self.decide(question)
+        if decision.refuse:
             ranking = self.retriever.rank(question, top_k=3)
             topics = ([ranking.best] if ranking.best else []) + ranking.related
             return AskResponse(
@@ -154,6 +151,17 @@ class FaqBot:
             disclaimer=DISCLAIMER,
             request_id=rid,
         )
+
+    def decide(self, question: str) -> tuple[Decision, ScopeCheck]:
+        """The refusal decision for ``question`` (policy, then the scope check) and the scope
+        check itself. Personal advice is not refused when the question is about another subject
+        ("how do I reset my router" is out of scope, not a medical question), unless symptoms
+        sound urgent."""
+        decision = self.policy.decide(question)
+        scope = self.scope.check(question)
+        if decision.refuse and not decision.urgent and scope.other_subject:
+            decision = Decision(False, "general", False, decision.probability)
+        return decision, scope
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
         entry = self.kb.entry(entry_id)
