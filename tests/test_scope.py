@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from faqbot.features import Normalizer
-from faqbot.scope import Scope, ScopeConfig, ScopeConfigError, zipf
+from faqbot.scope import Scope, ScopeConfig, ScopeConfigError, one_slip, zipf
 
 TEXTS = [
     "Nanofat grafting uses emulsified fat. Sedation and swelling after the harvest are common.",
@@ -91,3 +91,34 @@ def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> No
     r = real_bot.ask("where did nanofat originate")
     assert r.status.value == "answered"
     assert "belgium" in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "slip"),
+    [
+        ("naonfat", "nanofat", True),  # neighbours swapped
+        ("nanofta", "nanofat", True),
+        ("nanaofat", "nanofat", True),  # a letter added
+        ("nanfat", "nanofat", True),  # a letter dropped
+        ("nanofax", "nanofat", True),  # a letter changed
+        ("nanofat", "nanofat", False),  # the same word is no slip
+        ("nonafat", "nanofat", False),  # two changes
+        ("anofatn", "nanofat", False),
+        ("microfat", "nanofat", False),
+    ],
+)
+def test_one_slip(a: str, b: str, slip: bool) -> None:
+    assert one_slip(a, b) is slip
+    assert one_slip(b, a) is slip
+
+
+def test_a_misspelt_anchor_still_anchors(scope: Scope) -> None:
+    assert scope.check("naonfat cost").anchored
+    assert scope.check("how long is nanofta recovery").anchored
+    assert not scope.check("nanoparticles").anchored  # more than one slip
+
+
+def test_an_english_word_one_slip_from_an_anchor_is_that_word() -> None:
+    grafting = Scope(ScopeConfig(anchors=("grafting",)), Normalizer(), TEXTS)
+    assert grafting.check("grafitng ideas").anchored  # not a word: a slip
+    assert not grafting.check("crafting ideas").anchored  # a word of its own

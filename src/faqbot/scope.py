@@ -136,9 +136,21 @@ class Scope:
         i = bisect.bisect_left(self._sorted, prefix)
         return i < len(self._sorted) and _common_prefix(self._sorted[i], word) >= need
 
+    def _misspelt_anchor(self, toks: list[str]) -> bool:
+        """Is a word a one-slip misspelling of a one-word anchor ("naonfat", "nanofta",
+        "nanaofat")? Only words unknown to English and to the sources count, so "crafting"
+        is never "grafting"."""
+        return any(
+            len(t) >= _MIN_FUZZY
+            and t not in self.vocabulary
+            and zipf(t) == 0.0
+            and any(one_slip(t, a) for a in self.anchors.fuzzy)
+            for t in toks
+        )
+
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
-        anchored = self.anchors.found_in(toks)
+        anchored = self.anchors.found_in(toks) or self._misspelt_anchor(toks)
         foreign: list[str] = []
         domain = anchored
         for t in toks:
@@ -156,12 +168,35 @@ class Scope:
         return ScopeCheck(anchored, tuple(foreign), domain, self.comparators.found_in(toks))
 
 
+_MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` different by exactly one typing slip: a letter added, dropped or
+    changed, or two neighbours swapped? Linear in the words' length."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        if a[i + 1 :] == b[i + 1 :]:
+            return True  # one letter changed
+        return a[i : i + 2] == b[i : i + 2][::-1] and a[i + 2 :] == b[i + 2 :]  # swapped
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer[i + 1 :] == shorter[i:]  # one letter added or dropped
+
+
 class _Phrases:
     """Normalised token sequences, looked up in a question's tokens."""
 
     def __init__(self, normalizer: Normalizer, terms: Iterable[str]) -> None:
         self.set = frozenset(p for p in (tuple(normalizer(a)) for a in terms) if p)
         self.longest = max((len(p) for p in self.set), default=0)
+        # one-word terms long enough to be recognised through a typing slip
+        self.fuzzy = tuple(
+            sorted(p[0] for p in self.set if len(p) == 1 and len(p[0]) >= 7 and p[0].isalpha())
+        )
 
     def found_in(self, toks: list[str]) -> bool:
         return any(
