@@ -201,3 +201,26 @@ def test_personal_questions_without_rare_words_are_still_refused(real_bot: FaqBo
     decision, scope = real_bot.decide(question)
     assert not scope.domain and not scope.other_subject
     assert decision.refuse
+
+
+# The shortest shape of a candidacy question: a condition or medicine of the asker's, and "can
+# I have it?". The conditions and medicines here are not in the training set.
+@pytest.mark.parametrize(
+    ("personal", "general"),
+    [
+        ("I have lichen planus, can I get nanofat?", "Can people with lichen planus have nanofat?"),
+        (
+            "i have graves disease can i have microfat",
+            "is microfat done on people with graves disease",
+        ),
+        (
+            "I take spironolactone, can I still get fat grafting?",
+            "is fat grafting safe for people on spironolactone?",
+        ),
+    ],
+)
+def test_short_candidacy_questions_and_their_general_twins(
+    real_bot: FaqBot, personal: str, general: str
+) -> None:
+    assert real_bot.decide(personal)[0].refuse
+    assert not real_bot.decide(general)[0].refuse
