@@ -119,3 +119,33 @@ def test_ranking_is_deterministic(real_bot: FaqBot) -> None:
 def test_empty_question_scores_nothing(real_bot: FaqBot) -> None:
     assert real_bot.retriever.entry_scores("").sum() == 0
     assert not real_bot.retriever.rank("?!").answered
+
+
+def test_plural_folding_leaves_invariant_words_alone() -> None:
+    from faqbot.features import stem
+
+    assert [stem(w) for w in ("scars", "therapies", "surgeries", "glass", "series", "species")] == [
+        "scar",
+        "therapy",
+        "surgery",
+        "glass",
+        "series",
+        "species",
+    ]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can people with lupus have nanofat?",
+        "is fat grafting safe for people with hypertension",
+        "can someone with epilepsy have microfat",
+    ],
+)
+def test_conditions_the_sources_never_name_find_the_medical_conditions_entry(
+    real_bot: FaqBot, question: str
+) -> None:
+    """faq/synonyms.yaml reads such conditions as "medical condition" (a deliberate group)."""
+    resp = real_bot.ask(question)
+    assert resp.status.value == "answered"
+    assert resp.answer is not None and resp.answer.id == "candidates-medical-conditions"

@@ -128,9 +128,13 @@ STOP_WORDS = frozenset(
 )
 
 
+# Words that end like a plural but are the same in the singular ("a series", "one species").
+_INVARIANT = frozenset(["series", "species"])
+
+
 def stem(token: str) -> str:
     """Fold simple English plurals ("scars" -> "scar", "therapies" -> "therapy")."""
-    if token in STOP_WORDS:
+    if token in STOP_WORDS or token in _INVARIANT:
         return token
     n = len(token)
     if n > 4 and token.endswith("ies"):
