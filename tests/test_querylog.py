@@ -168,3 +168,30 @@ def test_a_burst_of_records_is_all_written_before_flush_returns(tmp_path: Path) 
     log.flush()
     assert rows(tmp_path / "q.db", "SELECT request_id, helpful FROM feedback") == [("r5", 1)]
     log.close()
+
+
+def test_records_trickling_in_share_a_transaction_and_land_without_flush(tmp_path: Path) -> None:
+    """One record at a time (as a lightly loaded server sends them) is gathered for GATHER_S
+    into one transaction, and reaches the database soon without anyone calling flush."""
+    from faqbot import querylog
+
+    commits = []
+    log = QueryLog(tmp_path / "q.db")
+    log.flush()  # the writer is connected
+    real_write = log._write
+
+    def counting_write(batch):  # type: ignore[no-untyped-def]
+        if batch:
+            commits.append(len(batch))
+        real_write(batch)
+
+    log._write = counting_write  # type: ignore[method-assign]
+    for i in range(5):
+        log.record(f"r{i}", "answered", "e1", 0.9, 1.0, "q")
+        time.sleep(querylog.GATHER_S / 20)
+    deadline = time.monotonic() + 10
+    while rows(tmp_path / "q.db", "SELECT count(*) FROM queries") != [(5,)]:
+        assert time.monotonic() < deadline, "records never reached the database"
+        time.sleep(0.01)
+    assert sum(commits) == 5 and len(commits) < 5, commits
+    log.close()

@@ -61,6 +61,9 @@ def connect(path: Path, timeout: float = 0.5) -> sqlite3.Connection:
 
 PURGE_EVERY = 3600.0  # seconds between retention purges
 BATCH = 500  # at most this many records per transaction
+# A record reaches the database at most this long after its answer (flush() and close() write
+# at once): the records of that window share one transaction.
+GATHER_S = 0.05
 
 
 def purge(conn: sqlite3.Connection, retention_days: int, now: float | None = None) -> int:
@@ -176,8 +179,10 @@ class QueryLog:
                 item = self._q.get(timeout=PURGE_EVERY)
             except queue.Empty:
                 item = None
-            # Under load many records wait: write them all in one transaction, not one each.
+            # Gather the records of the next GATHER_S seconds and write them in one transaction:
+            # a commit per record cost more CPU than answering the question, under load.
             batch: list[tuple[str, tuple[object, ...]]] = []
+            deadline: float | None = None
             while True:
                 if item is _STOP or isinstance(item, threading.Event):
                     self._write(batch)  # what came before a flush is written before it returns
@@ -187,10 +192,13 @@ class QueryLog:
                     item.set()
                 elif item is not None:
                     batch.append(item)  # type: ignore[arg-type]
+                    if deadline is None:
+                        deadline = time.monotonic() + GATHER_S
                 if len(batch) >= BATCH:
                     break
+                wait = 0.0 if deadline is None else deadline - time.monotonic()
                 try:
-                    item = self._q.get_nowait()
+                    item = self._q.get(timeout=wait) if wait > 0 else self._q.get_nowait()
                 except queue.Empty:
                     break
             if item is _STOP:
