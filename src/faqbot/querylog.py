@@ -9,6 +9,7 @@ refusals (they can hold health information), and is deleted after the retention 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import os
 import queue
@@ -42,6 +43,8 @@ CREATE INDEX IF NOT EXISTS feedback_request ON feedback(request_id);
 """
 
 _STOP = object()
+# What sqlite3 raises for a record it cannot bind, before the statement runs.
+_UNSTORABLE = (ValueError, OverflowError, sqlite3.InterfaceError)
 
 
 def connect(path: Path, timeout: float = 0.5) -> sqlite3.Connection:
@@ -180,9 +183,11 @@ class QueryLog:
             except queue.Empty:
                 item = None
             # Gather the records of the next GATHER_S seconds and write them in one transaction:
-            # a commit per record cost more CPU than answering the question, under load.
+            # a commit per record cost more CPU than answering the question, under load. The
+            # writer sleeps through that window rather than waking (and taking the GIL) for
+            # every record put in it.
             batch: list[tuple[str, tuple[object, ...]]] = []
-            deadline: float | None = None
+            gathered = False
             while True:
                 if item is _STOP or isinstance(item, threading.Event):
                     self._write(batch)  # what came before a flush is written before it returns
@@ -192,13 +197,13 @@ class QueryLog:
                     item.set()
                 elif item is not None:
                     batch.append(item)  # type: ignore[arg-type]
-                    if deadline is None:
-                        deadline = time.monotonic() + GATHER_S
+                    if not gathered:
+                        gathered = True
+                        time.sleep(GATHER_S)
                 if len(batch) >= BATCH:
                     break
-                wait = 0.0 if deadline is None else deadline - time.monotonic()
                 try:
-                    item = self._q.get(timeout=wait) if wait > 0 else self._q.get_nowait()
+                    item = self._q.get_nowait()
                 except queue.Empty:
                     break
             if item is _STOP:
@@ -220,15 +225,23 @@ class QueryLog:
                 return
             conn.execute("BEGIN")
             try:
-                for sql, params in batch:
-                    try:
-                        conn.execute(sql, params)
-                    except (ValueError, OverflowError, sqlite3.InterfaceError) as exc:
-                        # this record cannot be stored (a lone surrogate, a huge integer): drop
-                        # it alone; the statement never ran, the transaction goes on
-                        bad += 1
-                        self.dropped += 1
-                        self._failed(exc)
+                try:
+                    # one call per run of the same statement: the writer takes the GIL back
+                    # once per run, not once per record
+                    for sql, group in itertools.groupby(batch, key=lambda item: item[0]):
+                        conn.executemany(sql, [params for _, params in group])
+                except _UNSTORABLE:
+                    # a record cannot be stored (a lone surrogate, a huge integer): start over
+                    # one record at a time and drop it alone
+                    conn.execute("ROLLBACK")
+                    conn.execute("BEGIN")
+                    for sql, params in batch:
+                        try:
+                            conn.execute(sql, params)
+                        except _UNSTORABLE as exc:  # the statement never ran: go on
+                            bad += 1
+                            self.dropped += 1
+                            self._failed(exc)
                 conn.execute("COMMIT")
             except BaseException:
                 with contextlib.suppress(sqlite3.Error):
