@@ -218,7 +218,8 @@ def _ordered_terms(vocabulary: dict[str, int]) -> list[str]:
 
 # Urgent signs are concepts, not fixed phrases: a sign word together with a word that makes it
 # alarming ("vision" + "blurry"), or a word that is alarming on its own ("pus", "fever").
-# Matching is set membership over the question's tokens, linear in its length.
+# Matching is set membership over the question's tokens, linear in its length. Tokens have their
+# plurals folded ("chills" -> "chill", "blotches" -> "blotche"): the lists use the folded forms.
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -230,7 +231,7 @@ _FEVER_READINGS = " ".join(
     + [f"{d}.{t}" for d in range(100, 105) for t in range(10)]
 )
 _ALARMING_ALONE = _words(
-    "fever feverish chill chills pus oozing blind blindness breathless breathlessness blanched blanching "
+    "fever feverish chill pus oozing blind blindness breathless breathlessness blanched blanching "
     "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled"
 )
 _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
