@@ -157,9 +157,11 @@ def _tfidf_block(
     """scikit-learn's TF-IDF over a term-count matrix, as TfidfVectorizer does after counting:
     terms in more than ``max_df`` of the texts are dropped first (their names are kept, so
     queries can ignore them too), then TfidfTransformer fits the IDF and weights the rows."""
-    df = np.bincount(counts.indices, minlength=len(terms))
-    keep = df <= max_df * counts.shape[0]
     pruned: list[str] = []
+    keep = np.ones(len(terms), dtype=bool)
+    if max_df < 1.0:  # no term is in more than all of the texts: nothing to count
+        df = np.bincount(counts.indices, minlength=len(terms))
+        keep = df <= max_df * counts.shape[0]
     if not keep.all():
         pruned = [t for t, k in zip(terms, keep, strict=True) if not k]
         terms = [t for t, k in zip(terms, keep, strict=True) if k]

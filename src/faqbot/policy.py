@@ -98,7 +98,9 @@ class PolicyAnalyzer:
 
     def __call__(self, text: str) -> list[str]:
         t = self.normalize(text)
-        q = self.normalize(last_clause(text))
+        clause = last_clause(text)
+        # a question of one clause (the usual case) needs no second normalisation
+        q = t if clause == text.strip().rstrip(".?!;:,") else self.normalize(clause)
         return (
             t
             + [f"{a} {b}" for a, b in zip(t, t[1:], strict=False)]

@@ -117,6 +117,12 @@ class Scope:
         self.normalize = normalizer
         # anchors are token sequences after normalisation ("fat harvest" -> ("fat", "harvest"))
         self.anchors = _Phrases(normalizer, config.anchors)
+        # one-word anchors long enough to be recognised through a typing slip
+        self._fuzzy_anchors = tuple(
+            sorted(
+                p[0] for p in self.anchors.set if len(p) == 1 and len(p[0]) >= 7 and p[0].isalpha()
+            )
+        )
         self.comparators = _Phrases(normalizer, config.comparators)
         vocab: set[str] = set()
         for text in texts:
@@ -144,7 +150,7 @@ class Scope:
             len(t) >= _MIN_FUZZY
             and t not in self.vocabulary
             and zipf(t) == 0.0
-            and any(one_slip(t, a) for a in self.anchors.fuzzy)
+            and any(one_slip(t, a) for a in self._fuzzy_anchors)
             for t in toks
         )
 
@@ -193,10 +199,6 @@ class _Phrases:
     def __init__(self, normalizer: Normalizer, terms: Iterable[str]) -> None:
         self.set = frozenset(p for p in (tuple(normalizer(a)) for a in terms) if p)
         self.longest = max((len(p) for p in self.set), default=0)
-        # one-word terms long enough to be recognised through a typing slip
-        self.fuzzy = tuple(
-            sorted(p[0] for p in self.set if len(p) == 1 and len(p[0]) >= 7 and p[0].isalpha())
-        )
 
     def found_in(self, toks: list[str]) -> bool:
         return any(

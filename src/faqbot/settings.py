@@ -9,6 +9,10 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .retrieval import RetrievalParams
+
+_RETRIEVAL = RetrievalParams()
+
 
 def project_root() -> Path:
     """The folder holding ``faq/``: the current directory if it has one, else the checkout."""
@@ -27,14 +31,15 @@ class Settings(BaseSettings):
     rebuild: Literal["if-stale", "never"] = "if-stale"
     include_drafts: bool = False  # serve draft entries too (staging only)
 
-    # Retrieval (calibrated on faq/eval/dev.tsv; see benchmarks/README.md)
-    word_weight: float = Field(0.35, ge=0, le=1)
-    support_weight: float = Field(0.5, ge=0, le=1)
-    answer_weight: float = Field(2.0, ge=0, le=10)
-    min_score: float = Field(0.6, ge=0, le=1)
-    min_score_anchored: float = Field(0.3, ge=0, le=1)  # questions naming nanofat/fat transfer
-    suggest_ratio: float = Field(0.7, ge=0, le=1)  # suggestions: this share of the threshold
-    related_score: float = Field(0.2, ge=0, le=1)
+    # Retrieval: the defaults are RetrievalParams' (calibrated on faq/eval/dev.tsv)
+    word_weight: float = Field(_RETRIEVAL.word_weight, ge=0, le=1)
+    support_weight: float = Field(_RETRIEVAL.support_weight, ge=0, le=1)
+    answer_weight: float = Field(_RETRIEVAL.answer_weight, ge=0, le=10)
+    min_score: float = Field(_RETRIEVAL.min_score, ge=0, le=1)
+    # for questions naming nanofat/fat transfer
+    min_score_anchored: float = Field(_RETRIEVAL.min_score_anchored, ge=0, le=1)
+    suggest_ratio: float = Field(_RETRIEVAL.suggest_ratio, ge=0, le=1)  # share of the threshold
+    related_score: float = Field(_RETRIEVAL.related_score, ge=0, le=1)
     policy_threshold: float | None = Field(None, ge=0, le=1)
 
     # HTTP
