@@ -183,7 +183,11 @@ def test_policy_features_mark_the_request_clause(real_bot: FaqBot) -> None:
 
 @pytest.mark.parametrize(
     "question",
-    ["how do I reset my router", "my fridge is leaking water, what should I do?"],
+    [
+        "how do I reset my router",
+        "my fridge is leaking water, what should I do?",
+        "I forgot my login, can you help me?",
+    ],
 )
 def test_personal_questions_about_another_subject_are_not_refused(
     real_bot: FaqBot, question: str
@@ -195,12 +199,17 @@ def test_personal_questions_about_another_subject_are_not_refused(
 
 
 def test_personal_questions_without_rare_words_are_still_refused(real_bot: FaqBot) -> None:
-    """The scope gate only lets a personal question through when it names another subject; a
-    personal question in everyday words is about this one."""
-    question = "my results look good at three months, will I keep all of it?"
-    decision, scope = real_bot.decide(question)
-    assert not scope.domain and not scope.other_subject
-    assert decision.refuse
+    """The scope gate only lets a personal question through when it uses no word of the
+    subject; a personal question in everyday words is about this one, and so is one whose only
+    unusual words are slips or words the sources never use."""
+    for question in (
+        "my results look good at three months, will I keep all of it?",
+        "my numbness will go away?",  # "numbness": not in the sources, "away": too common
+        "is my brusing normal",  # a slip, not another subject
+    ):
+        decision, scope = real_bot.decide(question)
+        assert scope.domain and not scope.other_subject, question
+        assert decision.refuse, question
 
 
 # The shortest shape of a candidacy question: a condition or medicine of the asker's, and "can

@@ -183,7 +183,7 @@ class PolicyModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-def train_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 16.0) -> PolicyModel:
+def train_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 32.0) -> PolicyModel:
     """Fit the classifier. C and the threshold were chosen on faq/policy/dev.tsv."""
     if len({r.personal for r in rows}) < 2:
         raise PolicyDataError("the refusal training set needs both personal and general questions")

@@ -42,7 +42,7 @@ class ScopeConfig:
     anchors: tuple[str, ...]
     comparators: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
-    domain_zipf: float = 5.0
+    domain_zipf: float = 5.75
 
     @classmethod
     def load(cls, path: Path) -> ScopeConfig:
@@ -62,7 +62,7 @@ class ScopeConfig:
                 raise ScopeConfigError(path, f"{key!r} must be a list of strings")
             lists[key] = tuple(value)
         try:
-            levels = {k: float(data.get(k, 4.5 if k == "foreign_zipf" else 5.0)) for k in _LEVELS}
+            levels = {k: float(data.get(k, 4.5 if k == "foreign_zipf" else 5.75)) for k in _LEVELS}
         except (TypeError, ValueError) as exc:
             raise ScopeConfigError(path, str(exc)) from None
         return cls(anchors=lists["anchors"], comparators=lists["comparators"], **levels)
@@ -88,7 +88,7 @@ def zipf(word: str) -> float:
 class ScopeCheck:
     anchored: bool  # names the subject (nanofat, fat transfer ...)
     foreign: tuple[str, ...]  # specific words the sources never use
-    domain: bool  # uses at least one fairly specific word of the sources or an anchor
+    domain: bool  # uses an anchor or a word of the sources that is not among the most common
     comparator: bool = False  # names another treatment the sources only compare with
 
     @property
@@ -97,9 +97,10 @@ class ScopeCheck:
 
     @property
     def other_subject(self) -> bool:
-        """Names another subject (a foreign word) and no word of this one: "how do I reset my
-        router" is not a medical question about this knowledge base, whoever it is about."""
-        return bool(self.foreign) and not self.domain
+        """Uses no word of this subject: "how do I reset my router" and "my cat won't eat, what
+        should I do?" are not medical questions about this knowledge base, whoever they are
+        about."""
+        return not self.domain
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -165,6 +166,10 @@ class Scope:
             z = zipf(t)
             if t in self.vocabulary:
                 domain = domain or z < self.config.domain_zipf
+            elif z == 0.0 and len(t) > 3:
+                # unknown to English: most likely a slip on one of this subject's words
+                # ("swelingg"), so the question is not taken for another subject
+                domain = True
             elif (
                 0.0 < z < self.config.foreign_zipf
                 and t not in foreign
