@@ -5,9 +5,8 @@ rhinoplasty?" shares "how long", "swelling" and "last" with real entries and sco
 nothing in the sources is about rhinoplasty. This module gives the service two signals that a
 similarity score cannot:
 
-- *foreign terms*: content words that neither the sources nor the entries' questions and
-  answers use (alternates may name other treatments), and that are real, fairly specific
-  English words (by their frequency in the ``wordfreq`` lists). A
+- *foreign terms*: content words that neither the sources nor the entries ever use and that
+  are real, fairly specific English words (by their frequency in the ``wordfreq`` lists). A
   typo ("diabetis") or a made-up word is unknown to wordfreq and is not foreign: the character
   n-grams deal with typos.
 - *anchors*: terms that name the subject itself (``faq/scope.yaml``). A question with an anchor

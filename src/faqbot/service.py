@@ -109,9 +109,7 @@ class FaqBot:
         normalizer = make_normalizer(kb.synonyms)
         policy = Policy(index.policy, normalizer, settings.policy_threshold)
         texts = [s.text for s in kb.sources.values()]
-        # alternates are not evidence that a word belongs to the subject: they name other
-        # treatments to catch comparisons ("tummy tuck scar nano fat")
-        texts += [t for e in kb.entries for t in (e.question, e.answer)]
+        texts += [t for e in kb.entries for t in (e.question, *e.alternates, e.answer)]
         scope = Scope(kb.scope, normalizer, texts)
         return cls(kb, index, Retriever(index, params), policy, scope)
 
