@@ -6,9 +6,11 @@ figures on held-out data come from `faqbot eval`.
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import scipy.sparse as sp
 
-from faqbot.policy import Decision, PolicyDataError, load_policy_rows, urgent_sign
+from faqbot.policy import Decision, PolicyDataError, load_policy_rows, nb_scale, urgent_sign
 from faqbot.service import FaqBot
 
 PERSONAL = [
@@ -204,7 +206,8 @@ def test_personal_questions_without_rare_words_are_still_refused(real_bot: FaqBo
     unusual words are slips or words the sources never use."""
     for question in (
         "my results look good at three months, will I keep all of it?",
-        "my numbness will go away?",  # "numbness": not in the sources, "away": too common
+        # "numbness" is not in the sources; "away" is, and it is not among the commonest words
+        "my numbness will go away?",
         "is my brusing normal",  # a slip, not another subject
     ):
         decision, scope = real_bot.decide(question)
@@ -233,3 +236,14 @@ def test_short_candidacy_questions_and_their_general_twins(
 ) -> None:
     assert real_bot.decide(personal)[0].refuse
     assert not real_bot.decide(general)[0].refuse
+
+
+def test_nb_scale_weighs_separating_features_up() -> None:
+    """A feature found only in personal questions is scaled up; one found equally in both
+    labels is scaled to nothing; the sign of the ratio is dropped (the regression learns it)."""
+    # columns: only-personal, both labels alike, only-general
+    x = sp.csr_matrix(np.array([[1, 1, 0], [1, 1, 0], [0, 1, 1], [0, 1, 1]], dtype=float))
+    y = np.array([1, 1, 0, 0])
+    scale = nb_scale(x, y)
+    assert scale[1] == pytest.approx(0.0)
+    assert scale[0] > 1.0 and scale[0] == pytest.approx(scale[2])
