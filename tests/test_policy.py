@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from faqbot.policy import Decision, PolicyDataError, load_policy_rows, nb_scale, urgent_sign
+from faqbot.policy import (
+    Decision,
+    PolicyDataError,
+    fit_policy,
+    load_policy_rows,
+    nb_scale,
+    train_policy,
+    urgent_sign,
+)
 from faqbot.service import FaqBot
 
 PERSONAL = [
@@ -247,3 +255,21 @@ def test_nb_scale_weighs_separating_features_up() -> None:
     scale = nb_scale(x, y)
     assert scale[1] == pytest.approx(0.0)
     assert scale[0] > 1.0 and scale[0] == pytest.approx(scale[2])
+
+
+def test_stored_policy_model_scores_as_scikit_learn(real_bot: FaqBot) -> None:
+    """The pickle-free model (vocabulary, IDF, coefficients with the Naive-Bayes scaling folded
+    in) gives scikit-learn's own probabilities, including for words it has never seen."""
+    rows = load_policy_rows(real_bot.kb.root / "policy" / "train.tsv")[::4]
+    normalizer = real_bot.policy.normalize
+    fit = fit_policy(rows, normalizer)
+    model = train_policy(rows, normalizer)
+    questions = [r.question for r in rows[:40]] + [
+        "I'm 47 and had chemo last year, would I qualify?",
+        "Can people with darker skin have nanofat?",
+        "zxqv blorf nanofat??",
+        "MY FOREHEAD IS ITCHY AND BUMPY FIVE DAYS AFTER THE INJECTIONS",
+    ]
+    expected = fit.probability(questions)
+    got = np.array([model.probability(q) for q in questions])
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)

@@ -188,8 +188,24 @@ class PolicyModel:
         return 1.0 / (1.0 + math.exp(-z))
 
 
-def train_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 32.0) -> PolicyModel:
-    """Fit the classifier. C and the threshold were chosen on faq/policy/dev.tsv."""
+@dataclass
+class PolicyFit:
+    """The fitted scikit-learn parts the stored :class:`PolicyModel` is made from (kept to check
+    that the stored model scores exactly as scikit-learn does)."""
+
+    word: TfidfVectorizer
+    char: TfidfVectorizer
+    scale: np.ndarray  # Naive-Bayes feature scaling, word columns then character columns
+    clf: LogisticRegression
+
+    def probability(self, texts: list[str]) -> np.ndarray:
+        """scikit-learn's own probability that each text is personal."""
+        x = sp.hstack([self.word.transform(texts), self.char.transform(texts)]).tocsr()
+        return self.clf.predict_proba(x @ sp.diags(self.scale))[:, 1]
+
+
+def fit_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 32.0) -> PolicyFit:
+    """Fit the classifier's scikit-learn parts. C was chosen by 5-fold CV on train+dev."""
     if len({r.personal for r in rows}) < 2:
         raise PolicyDataError("the refusal training set needs both personal and general questions")
     texts = [r.question for r in rows]
@@ -202,13 +218,19 @@ def train_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 32.0)
     scale = nb_scale(x, y) ** NB_POWER
     clf = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
     clf.fit(x @ sp.diags(scale), y)
-    vocab = _ordered_terms(word.vocabulary_)
-    vocab += [CHAR_PREFIX + t for t in _ordered_terms(char.vocabulary_)]
+    return PolicyFit(word, char, scale, clf)
+
+
+def train_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 32.0) -> PolicyModel:
+    """Fit the classifier and turn it into plain arrays (see :class:`PolicyModel`)."""
+    fit = fit_policy(rows, normalizer, c)
+    vocab = _ordered_terms(fit.word.vocabulary_)
+    vocab += [CHAR_PREFIX + t for t in _ordered_terms(fit.char.vocabulary_)]
     return PolicyModel.from_arrays(
         vocab,
-        np.concatenate([word.idf_, char.idf_]),
-        clf.coef_[0] * scale,  # the scaling folded into the weights: scoring is unchanged
-        float(clf.intercept_[0]),
+        np.concatenate([fit.word.idf_, fit.char.idf_]),
+        fit.clf.coef_[0] * fit.scale,  # the scaling folded into the weights
+        float(fit.clf.intercept_[0]),
         DEFAULT_THRESHOLD,
         normalizer,
     )
