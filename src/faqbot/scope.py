@@ -47,8 +47,9 @@ class ScopeConfig:
     @classmethod
     def load(cls, path: Path) -> ScopeConfig:
         """Read ``faq/scope.yaml``; a missing file means no anchors and the default levels."""
+        defaults = cls(anchors=())
         if not path.is_file():
-            return cls(anchors=())
+            return defaults
         try:
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         except (OSError, yaml.YAMLError) as exc:
@@ -62,7 +63,7 @@ class ScopeConfig:
                 raise ScopeConfigError(path, f"{key!r} must be a list of strings")
             lists[key] = tuple(value)
         try:
-            levels = {k: float(data.get(k, 4.5 if k == "foreign_zipf" else 5.75)) for k in _LEVELS}
+            levels = {k: float(data.get(k, getattr(defaults, k))) for k in _LEVELS}
         except (TypeError, ValueError) as exc:
             raise ScopeConfigError(path, str(exc)) from None
         return cls(anchors=lists["anchors"], comparators=lists["comparators"], **levels)
@@ -88,7 +89,9 @@ def zipf(word: str) -> float:
 class ScopeCheck:
     anchored: bool  # names the subject (nanofat, fat transfer ...)
     foreign: tuple[str, ...]  # specific words the sources never use
-    domain: bool  # uses an anchor or a word of the sources that is not among the most common
+    # uses an anchor, a word of the sources that is not among the most common, or a word English
+    # does not know (most likely a slip on one of the subject's words)
+    domain: bool
     comparator: bool = False  # names another treatment the sources only compare with
 
     @property
