@@ -87,3 +87,20 @@ def test_eval_gates_exit_1_below_a_limit_and_0_above(
     as_json = _eval(settings, *low, "--max-over-refusal", "1", "--json")
     data = json.loads(as_json.stdout)
     assert "over_refusal_looks_personal" in json.dumps(data)
+
+
+def test_eval_on_dev_does_not_report_in_sample_policy_figures(
+    bot: FaqBot, settings: Settings, files: tuple[Path, Path]
+) -> None:
+    # policy/dev.tsv is part of the refusal model's training data: figures on it would flatter
+    (settings.faq_dir / "eval" / "dev.tsv").write_text(EVAL, encoding="utf-8")
+    (settings.faq_dir / "policy" / "dev.tsv").write_text(POLICY, encoding="utf-8")
+    low = ["--min-answer", "0", "--min-nomatch", "0"]
+    dev = _eval(settings, "--set", "dev", *low, "--json")
+    assert dev.returncode == 0, dev.stdout + dev.stderr
+    data = json.loads(dev.stdout)
+    assert data["policy_heldout"] is None
+    assert all("policy" not in g["name"] for g in data["gates"])
+    assert "policy: not measured on dev" in _eval(settings, "--set", "dev", *low).stdout
+    test = json.loads(_eval(settings, *low, "--max-over-refusal", "1", "--json").stdout)
+    assert test["policy_heldout"] is not None

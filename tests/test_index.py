@@ -11,6 +11,7 @@ import pytest
 from faqbot import index as index_mod
 from faqbot.index import IndexUnavailable, build_index, load_index
 from faqbot.knowledge import load_knowledge_base
+from faqbot.policy import load_policy_rows
 
 FILES = {
     "manifest.json",
@@ -179,3 +180,25 @@ def test_char_counts_fall_back_beyond_eight_characters() -> None:
     from faqbot.index import _char_counts, _padded
 
     assert _char_counts([_padded(("nanofat",))], 3, 9) is None
+
+
+def test_policy_is_fitted_on_train_and_dev_never_test(kb_dir: Path, tmp_path: Path) -> None:
+    policy = kb_dir / "policy"
+    n_train = len(load_policy_rows(policy / "train.tsv"))
+    kb = load_knowledge_base(kb_dir)
+    assert build_index(kb, tmp_path / "a").policy_train_rows == n_train  # dev.tsv is optional
+    (policy / "dev.tsv").write_text(
+        "label\turgent\tquestion\n"
+        "personal\t0\tshould I stop my fish oil before my graft?\n"
+        "general\t0\twhy do clinics ask about supplements?\n",
+        encoding="utf-8",
+    )
+    (policy / "test.tsv").write_text(
+        "label\turgent\tquestion\npersonal\t0\twould my kiwi allergy matter?\n", encoding="utf-8"
+    )
+    kb = load_knowledge_base(kb_dir)
+    manifest = build_index(kb, tmp_path / "b")
+    assert manifest.policy_train_rows == n_train + 2
+    vocab = json.loads((tmp_path / "b" / "vocab_policy.json").read_text())
+    assert "supplement" in vocab  # a dev-only word is learnt
+    assert "kiwi" not in vocab  # a test-only word is not

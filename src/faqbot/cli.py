@@ -297,7 +297,7 @@ def eval_(
     \b
     Example:
       faqbot eval               # the held-out test split: the figures to quote
-      faqbot eval --set dev     # the split used for tuning
+      faqbot eval --set dev     # the split used for tuning (answers only)
     """
     from .evaluation import evaluate, evaluate_policy, load_eval_rows, per_kind_table
 
@@ -313,12 +313,13 @@ def eval_(
     except (OSError, ValueError) as exc:
         _fail(str(exc), EXIT_USAGE)
     res = evaluate(bot, rows)
-    # The policy classifier has its own labelled splits: train (fitted at build), dev (tuning),
-    # test (never used for tuning; the figures to quote and the CI gate).
-    heldout = settings.faq_dir / "policy" / ("dev.tsv" if eval_set == "dev" else "test.tsv")
+    # The policy classifier has its own labelled splits: train and dev (its settings chosen by
+    # cross-validation over both, then fitted on both at build) and test (never used for either;
+    # the figures to quote and the CI gate). Figures on dev would be in-sample: not reported.
+    heldout = settings.faq_dir / "policy" / "test.tsv"
     pol = (
         evaluate_policy(bot, heldout)
-        if heldout.is_file() and not any(f == heldout for f in files)
+        if eval_set != "dev" and heldout.is_file() and not any(f == heldout for f in files)
         else None
     )
     gates = []
@@ -384,6 +385,11 @@ def eval_(
             f"  over-refusal on general questions that look personal (name the asker or someone "
             f"they know): {pol.over_refusal_looks_personal:.1%} "
             f"({pol.looks_personal_refused}/{pol.looks_personal})"
+        )
+    if eval_set == "dev":
+        click.echo(
+            "policy: not measured on dev (policy/dev.tsv is training data; "
+            "cross-validate with `python scripts/policy_cv.py`)"
         )
     if not quiet:
         misses = res.misses + (pol.misses if pol else [])

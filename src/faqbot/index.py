@@ -41,7 +41,7 @@ from sklearn.preprocessing import normalize
 
 from .features import CharAnalyzer, WordAnalyzer, make_normalizer
 from .knowledge import KnowledgeBase, knowledge_digest
-from .policy import PolicyDataError, PolicyModel, load_policy_rows, train_policy
+from .policy import PolicyDataError, PolicyModel, PolicyRow, load_policy_rows, train_policy
 from .vectors import QueryVectorizer, TermMajorMatrix
 
 FORMAT_VERSION = 2  # 2: pruned_char.json, uncompressed matrix.npz
@@ -319,6 +319,22 @@ def _vocab_list(vec: CountVectorizer) -> list[str]:
     return terms
 
 
+# The refusal classifier's training data. Its settings (C, threshold, Naive-Bayes power) were
+# chosen by 5-fold cross-validation over train + dev (scripts/policy_cv.py), so the shipped model
+# is then fitted on both; policy/test.tsv is never used for either.
+POLICY_TRAIN_FILES = ("train.tsv", "dev.tsv")
+
+
+def policy_training_rows(policy_dir: Path) -> list[PolicyRow]:
+    """The labelled questions the refusal classifier is fitted on (``train.tsv`` is required;
+    ``dev.tsv`` is added when present)."""
+    rows = load_policy_rows(policy_dir / POLICY_TRAIN_FILES[0])
+    for name in POLICY_TRAIN_FILES[1:]:
+        if (policy_dir / name).is_file():
+            rows += load_policy_rows(policy_dir / name)
+    return rows
+
+
 def build_index(
     kb: KnowledgeBase, out_dir: Path | str, params: IndexParams | None = None
 ) -> Manifest:
@@ -336,7 +352,7 @@ def build_index(
     del word.docs, char.docs
     matrix = TermMajorMatrix.from_blocks(blocks)
     try:
-        policy_rows = load_policy_rows(kb.root / "policy" / "train.tsv")
+        policy_rows = policy_training_rows(kb.root / "policy")
         policy = train_policy(policy_rows, make_normalizer(kb.synonyms))
     except PolicyDataError as exc:  # a start-up message, not a traceback
         raise IndexUnavailable(f"{exc}; fix it, then run `faqbot build`") from None
