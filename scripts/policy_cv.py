@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 from faqbot.features import make_normalizer  # noqa: E402
-from faqbot.index import policy_training_rows  # noqa: E402
+from faqbot.index import IndexUnavailable, policy_training_rows  # noqa: E402
 from faqbot.policy import DEFAULT_THRESHOLD, Policy, PolicyRow, train_policy  # noqa: E402
 from faqbot.service import FaqBot  # noqa: E402
 from faqbot.settings import Settings  # noqa: E402
@@ -46,8 +46,12 @@ def main() -> int:
     ap.add_argument("--show-misses", action="store_true", help="list the first seed's errors")
     args = ap.parse_args()
 
-    settings = Settings(faq_dir=ROOT / "faq", index_dir=ROOT / "index")
-    bot = FaqBot.from_settings(settings)  # the scope check and urgent rules, as served
+    settings = Settings(faq_dir=ROOT / "faq", index_dir=ROOT / "index", rebuild="never")
+    try:
+        bot = FaqBot.from_settings(settings)  # the scope check and urgent rules, as served
+    except IndexUnavailable as exc:
+        print(f"{exc}", file=sys.stderr)
+        return 1
     norm = make_normalizer(bot.kb.synonyms)
     rows: list[PolicyRow] = policy_training_rows(settings.faq_dir / "policy")
     n_personal = sum(r.personal for r in rows)

@@ -48,6 +48,7 @@ URGENT = [
     "I'm having trouble breathing after my fat transfer",
     "my thigh where they did the lipo keeps bleeding and it won't stop",
     "I bled a lot at the donor site and my dressing is soaked through, is that normal?",
+    "my mum had nanofat yesterday and her under eyes are swollen shut this morning",
     "thermometer says 38.9 two days after my microfat",
     "I have a temperature and my cheek is swollen after the nanofat",
     "since the injection this morning I see double",
