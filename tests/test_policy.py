@@ -6,6 +6,11 @@ figures on held-out data come from `faqbot eval`.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -275,3 +280,33 @@ def test_stored_policy_model_scores_as_scikit_learn(real_bot: FaqBot) -> None:
     expected = fit.probability(questions)
     got = np.array([model.probability(q) for q in questions])
     np.testing.assert_allclose(got, expected, rtol=0, atol=1e-9)
+
+
+def test_cross_validation_script_reports_errors_per_setting() -> None:
+    """scripts/policy_cv.py (how C and the threshold were chosen) runs on the real data and
+    prints one line of errors per setting; a quick two-fold run."""
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(root / "scripts" / "policy_cv.py"),
+            "--folds",
+            "2",
+            "--seeds",
+            "0",
+            "--threshold",
+            "0.5",
+            "0.9",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "2-fold, seeds [0]" in out.stdout
+    rows = re.findall(r"^\s+32\s+(0\.\d+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)", out.stdout, re.M)
+    assert [r[0] for r in rows] == ["0.5", "0.9"]
+    (_, fn_low, fp_low, _), (_, fn_high, fp_high, _) = rows
+    # a higher threshold refuses less: more personal questions missed, fewer general refused
+    assert float(fn_high) > float(fn_low) and float(fp_high) < float(fp_low)
