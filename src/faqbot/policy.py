@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,13 +181,41 @@ class PolicyModel:
             vocabulary, idf, np.asarray(coef, dtype=np.float64), intercept, threshold, blocks
         )
 
+    def __post_init__(self) -> None:
+        # Per block, feature -> (idf, idf * coefficient): a question's score is then one dict
+        # look-up per distinct feature in plain Python floats, no arrays (the block's L2 norm
+        # and its dot product with the coefficients come out of the same loop).
+        self._tables = [
+            (
+                vec.analyzer,
+                vec.sublinear_tf,
+                {
+                    f: (float(vec.idf[i]), float(vec.idf[i] * self.coef[i + offset]))
+                    for f, i in vec.vocabulary.items()
+                },
+            )
+            for vec, offset in self.vectorizers
+        ]
+
     def probability(self, text: str) -> float:
-        """Probability that ``text`` asks for personal advice."""
+        """Probability that ``text`` asks for personal advice: the logistic function of the
+        intercept plus, per block, the L2-normalised tf-idf vector (sublinear tf, features
+        unseen in training ignored, as scikit-learn's ``transform``) dotted with the weights."""
         z = self.intercept
-        for vec, offset in self.vectorizers:
-            idx, w, _ = vec(text)
-            if idx.size:
-                z += float(w @ self.coef[idx + offset])
+        for analyzer, sublinear, table in self._tables:
+            num = norm2 = 0.0
+            get = table.get
+            for feature, count in Counter(analyzer(text)).items():
+                entry = get(feature)
+                if entry is not None:
+                    if sublinear:
+                        tf = 1.0 if count == 1 else 1.0 + math.log(count)
+                    else:
+                        tf = float(count)
+                    num += tf * entry[1]
+                    norm2 += (tf * entry[0]) ** 2
+            if norm2 > 0.0:
+                z += num / math.sqrt(norm2)
         return 1.0 / (1.0 + math.exp(-z))
 
 
