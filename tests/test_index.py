@@ -202,3 +202,33 @@ def test_policy_is_fitted_on_train_and_dev_never_test(kb_dir: Path, tmp_path: Pa
     vocab = json.loads((tmp_path / "b" / "vocab_policy.json").read_text())
     assert "supplement" in vocab  # a dev-only word is learnt
     assert "kiwi" not in vocab  # a test-only word is not
+
+
+def test_freshness_script_catches_a_stale_or_differently_trained_index(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    """scripts/index_is_fresh.py (a CI step) passes a fresh index and names what to run
+    otherwise, including when the refusal model was fitted on other rows than the build uses."""
+    import os
+    import subprocess
+    import sys
+
+    script = Path(__file__).resolve().parent.parent / "scripts" / "index_is_fresh.py"
+    out = tmp_path / "index"
+    build_index(load_knowledge_base(kb_dir), out)
+    env = {**os.environ, "FAQBOT_FAQ_DIR": str(kb_dir), "FAQBOT_INDEX_DIR": str(out)}
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=60
+        )
+
+    assert run().returncode == 0
+    manifest = json.loads((out / "manifest.json").read_text())
+    manifest["policy_train_rows"] += 1
+    (out / "manifest.json").write_text(json.dumps(manifest))
+    res = run()
+    assert res.returncode == 1 and "faqbot build" in res.stderr
+    (kb_dir / "synonyms.yaml").write_text("groups: []\n", encoding="utf-8")
+    res = run()
+    assert res.returncode == 1 and "faqbot build" in res.stderr
