@@ -24,7 +24,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from faqbot.features import make_normalizer  # noqa: E402
 from faqbot.index import IndexUnavailable, policy_training_rows  # noqa: E402
 from faqbot.policy import DEFAULT_THRESHOLD, Policy, PolicyRow, train_policy  # noqa: E402
 from faqbot.service import FaqBot  # noqa: E402
@@ -52,14 +51,14 @@ def main() -> int:
     except IndexUnavailable as exc:
         print(f"{exc}", file=sys.stderr)
         return 1
-    norm = make_normalizer(bot.kb.synonyms)
+    norm = bot.policy.normalize  # the served normaliser (synonyms.yaml applied)
     rows: list[PolicyRow] = policy_training_rows(settings.faq_dir / "policy")
     n_personal = sum(r.personal for r in rows)
     print(
         f"{len(rows)} questions ({n_personal} personal, {len(rows) - n_personal} general), "
         f"{args.folds}-fold, seeds {args.seeds}"
     )
-    # errors[(c, threshold)] = [total errors per seed], misses for the first seed
+    # errors[(c, threshold)] = [(FN, FP) per seed]; misses: the first seed's misjudged questions
     errors: dict[tuple[float, float], list[tuple[int, int]]] = {}
     misses: dict[tuple[float, float], list[str]] = {}
     for c in args.c:

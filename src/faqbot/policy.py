@@ -20,6 +20,7 @@ import csv
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +30,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from .features import Normalizer
-from .vectors import QueryVectorizer
 
 LABELS = ("personal", "general")
 # Chosen by 5-fold CV on train+dev (scripts/policy_cv.py): 0.55 and 0.6 are within one error.
@@ -138,12 +138,18 @@ class PolicyCharAnalyzer:
 CHAR_PREFIX = "c:"  # marks character features in the stored vocabulary (word terms: none or q:)
 
 
+# One block of the model: its analyzer and, per feature, (idf, idf * coefficient).
+Block = tuple[Callable[[str], list[str]], dict[str, tuple[float, float]]]
+
+
 @dataclass
 class PolicyModel:
     """Logistic regression over two separately L2-normalised TF-IDF blocks (words, characters).
 
     Stored as one vocabulary (word terms, then character terms prefixed ``c:``), one IDF array
-    and one coefficient array in the same order.
+    and one coefficient array in the same order. Loaded, each block becomes a table of feature
+    -> (idf, idf * coefficient): a question's score is one dict look-up per distinct feature in
+    plain floats (the block's L2 norm and its dot product with the weights from the same loop).
     """
 
     vocabulary: list[str]
@@ -151,7 +157,7 @@ class PolicyModel:
     coef: np.ndarray
     intercept: float
     threshold: float
-    vectorizers: list[tuple[QueryVectorizer, int]]  # (block vectoriser, its first column)
+    blocks: list[Block]
 
     @classmethod
     def from_arrays(
@@ -164,54 +170,37 @@ class PolicyModel:
         normalizer: Normalizer,
     ) -> PolicyModel:
         idf = np.asarray(idf, dtype=np.float64)
+        coef = np.asarray(coef, dtype=np.float64)
         n_word = sum(1 for t in vocabulary if not t.startswith(CHAR_PREFIX))
         if any(t.startswith(CHAR_PREFIX) for t in vocabulary[:n_word]):
             raise ValueError("policy vocabulary: word terms must come before character terms")
-        word_vocab = {t: i for i, t in enumerate(vocabulary[:n_word])}
-        char_vocab = {t[len(CHAR_PREFIX) :]: i for i, t in enumerate(vocabulary[n_word:])}
-        blocks = [(QueryVectorizer(PolicyAnalyzer(normalizer), word_vocab, idf[:n_word], True), 0)]
-        if char_vocab:
-            blocks.append(
-                (
-                    QueryVectorizer(PolicyCharAnalyzer(normalizer), char_vocab, idf[n_word:], True),
-                    n_word,
-                )
-            )
-        return cls(
-            vocabulary, idf, np.asarray(coef, dtype=np.float64), intercept, threshold, blocks
-        )
-
-    def __post_init__(self) -> None:
-        # Per block, feature -> (idf, idf * coefficient): a question's score is then one dict
-        # look-up per distinct feature in plain Python floats, no arrays (the block's L2 norm
-        # and its dot product with the coefficients come out of the same loop).
-        self._tables = [
+        weights = [(float(w), float(w * c)) for w, c in zip(idf, coef, strict=True)]
+        blocks: list[Block] = [
             (
-                vec.analyzer,
-                vec.sublinear_tf,
-                {
-                    f: (float(vec.idf[i]), float(vec.idf[i] * self.coef[i + offset]))
-                    for f, i in vec.vocabulary.items()
-                },
+                PolicyAnalyzer(normalizer),
+                dict(zip(vocabulary[:n_word], weights[:n_word], strict=True)),
             )
-            for vec, offset in self.vectorizers
         ]
+        if n_word < len(vocabulary):
+            chars = (t[len(CHAR_PREFIX) :] for t in vocabulary[n_word:])
+            blocks.append(
+                (PolicyCharAnalyzer(normalizer), dict(zip(chars, weights[n_word:], strict=True)))
+            )
+        return cls(vocabulary, idf, coef, intercept, threshold, blocks)
 
     def probability(self, text: str) -> float:
         """Probability that ``text`` asks for personal advice: the logistic function of the
-        intercept plus, per block, the L2-normalised tf-idf vector (sublinear tf, features
-        unseen in training ignored, as scikit-learn's ``transform``) dotted with the weights."""
+        intercept plus, per block, the L2-normalised tf-idf vector (sublinear tf, as both blocks
+        are fitted; features unseen in training ignored, as scikit-learn's ``transform``)
+        dotted with the weights."""
         z = self.intercept
-        for analyzer, sublinear, table in self._tables:
+        for analyzer, table in self.blocks:
             num = norm2 = 0.0
             get = table.get
             for feature, count in Counter(analyzer(text)).items():
                 entry = get(feature)
                 if entry is not None:
-                    if sublinear:
-                        tf = 1.0 if count == 1 else 1.0 + math.log(count)
-                    else:
-                        tf = float(count)
+                    tf = 1.0 if count == 1 else 1.0 + math.log(count)
                     num += tf * entry[1]
                     norm2 += (tf * entry[0]) ** 2
             if norm2 > 0.0:
