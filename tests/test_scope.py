@@ -57,6 +57,26 @@ def test_typos_and_word_forms_are_not_foreign(scope: Scope) -> None:
     assert scope.check("do they sedate you").foreign == ()  # "sedation" is in the texts
     assert scope.check("where did it originate").foreign == ()  # "origins"
     assert scope.check("nanofta swelingg").foreign == ()  # unknown to wordfreq: a typo
+    # other forms of the texts' words: "emulsified", "common", "sedation"
+    assert scope.check("do they emulsify it commonly").foreign == ()
+    assert scope.check("is the harvest usually sedated").foreign == ()
+
+
+def test_a_shared_beginning_is_not_a_word_form() -> None:
+    s = Scope(ScopeConfig(anchors=()), Normalizer(), ["Statistics on the components."])
+    assert s.check("side effects of statins").foreign == ("statin",)  # not "statistics"
+    assert s.check("how does compound interest work").foreign == ("compound",)  # not "component"
+
+
+def test_small_talk_with_the_bot_is_out_of_scope(scope: Scope) -> None:
+    for question in ("who are you", "how are you?", "what can you do", "where are you"):
+        assert scope.check(question).small_talk, question
+        assert scope.check(question).out_of_scope, question
+    # a question with no subject is still a question about the knowledge base's subject
+    for question in ("how is it done", "who does it", "how long does it last"):
+        assert not scope.check(question).small_talk, question
+    assert not scope.check("can you tell me about swelling").small_talk  # a domain word
+    assert not scope.check("who are you, and what is nanofat").out_of_scope  # anchored
 
 
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
@@ -84,6 +104,8 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         # other operations named by a word no source, entry or alternate uses on its own
         "hair transplant healing time",
         "tummy tuck scar care",
+        "what are common side effects of statins",
+        "who are you",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]

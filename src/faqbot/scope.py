@@ -5,10 +5,11 @@ rhinoplasty?" shares "how long", "swelling" and "last" with real entries and sco
 nothing in the sources is about rhinoplasty. This module gives the service two signals that a
 similarity score cannot:
 
-- *foreign terms*: content words that neither the sources nor the entries ever use and that
-  are real, fairly specific English words (by their frequency in the ``wordfreq`` lists). A
-  typo ("diabetis") or a made-up word is unknown to wordfreq and is not foreign: the character
-  n-grams deal with typos.
+- *foreign terms*: content words that neither the sources nor the entries ever use, in any
+  form (by their Snowball stem: "safely" is a form of "safe", "statin" is no form of
+  "statistic"), and that are real, fairly specific English words (by their frequency in the
+  ``wordfreq`` lists). A typo ("diabetis") or a made-up word is unknown to wordfreq and is not
+  foreign: the character n-grams deal with typos.
 - *anchors*: terms that name the subject itself (``faq/scope.yaml``). A question with an anchor
   is in scope whatever else it mentions.
 
@@ -17,13 +18,13 @@ Word look-ups only: linear in the question, no regular expressions.
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import snowballstemmer
 import yaml
 
 from .features import STOP_WORDS, Normalizer
@@ -93,10 +94,11 @@ class ScopeCheck:
     # does not know (most likely a slip on one of the subject's words)
     domain: bool
     comparator: bool = False  # names another treatment the sources only compare with
+    small_talk: bool = False  # speaks to the bot about nothing else ("who are you")
 
     @property
     def out_of_scope(self) -> bool:
-        return (bool(self.foreign) or self.comparator) and not self.anchored
+        return (bool(self.foreign) or self.comparator or self.small_talk) and not self.anchored
 
     @property
     def other_subject(self) -> bool:
@@ -104,15 +106,6 @@ class ScopeCheck:
         should I do?" are not medical questions about this knowledge base, whoever they are
         about."""
         return not self.domain
-
-
-def _common_prefix(a: str, b: str) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
 
 
 class Scope:
@@ -132,19 +125,15 @@ class Scope:
         for text in texts:
             vocab.update(normalizer(text))
         self.vocabulary = frozenset(vocab)
-        self._sorted = sorted(vocab)
+        self._stem = snowballstemmer.stemmer("english").stemWord
+        self._stems = frozenset(self._stem(w) for w in vocab)
         _english()  # load the word list now, not on the first question
 
     def _related_form(self, word: str) -> bool:
-        """Is ``word`` another form of a word the sources use ("sedate" / "sedation",
-        "originate" / "origins")? True when a known word shares a prefix of at least
-        max(5, len(word) - 3) letters: long enough that "transplant" is not "transfer"."""
-        need = max(5, len(word) - 3)
-        if len(word) < need:
-            return False
-        prefix = word[:need]
-        i = bisect.bisect_left(self._sorted, prefix)
-        return i < len(self._sorted) and _common_prefix(self._sorted[i], word) >= need
+        """Is ``word`` another form of a word the sources use ("safely" / "safe", "sedate" /
+        "sedation", "originate" / "origins")? True when both have the same Snowball stem; a
+        shared beginning is not enough ("statin" / "statistics", "compound" / "component")."""
+        return self._stem(word) in self._stems
 
     def _misspelt_anchor(self, toks: list[str]) -> bool:
         """Is a word a one-slip misspelling of a one-word anchor ("naonfat", "nanofta",
@@ -179,7 +168,26 @@ class Scope:
                 and not self._related_form(t)
             ):
                 foreign.append(t)
-        return ScopeCheck(anchored, tuple(foreign), domain, self.comparators.found_in(toks))
+        return ScopeCheck(
+            anchored,
+            tuple(foreign),
+            domain,
+            self.comparators.found_in(toks),
+            small_talk=not domain and _small_talk(toks),
+        )
+
+
+# "who are you", "how are you", "what can you do": addressed to the bot ("you") with no word
+# but a question word. A question with no subject at all ("how is it done", "who does it") is
+# still answered from the knowledge base; one about the bot itself is not about the subject.
+_SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "u", "ya"])
+_QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what's"])
+
+
+def _small_talk(toks: list[str]) -> bool:
+    return any(t in _SECOND_PERSON for t in toks) and all(
+        t in STOP_WORDS or t in _SECOND_PERSON or t in _QUESTION_WORDS for t in toks
+    )
 
 
 _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
