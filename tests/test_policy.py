@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from faqbot.features import Normalizer
 from faqbot.policy import (
     Decision,
     PolicyDataError,
@@ -114,6 +115,8 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
         "should i get nanofat for my acne scars or try a laser first",
         # a personal question followed by a general one
         "I'm on blood thinners, can I still have the procedure? Also, what is microfat?",
+        # a general question followed by a personal one typed without its question mark
+        "Is more than one session usual? how many would I need for the deep lines on my forehead",
         # very long, with context
         "Hi, thanks for this service. " * 10
         + "I had nanofat under my eyes three weeks ago and one side is still lumpy, is that normal for me?",
@@ -121,6 +124,33 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
 )
 def test_adversarial_personal_requests_are_refused(real_bot: FaqBot, question: str) -> None:
     assert real_bot.policy.decide(question).refuse
+
+
+def test_each_question_of_a_message_is_judged() -> None:
+    """The classifier sees the whole message and each question in it, including a last one
+    typed without a question mark, but not a trailing remark that asks nothing."""
+    from faqbot.policy import Policy
+
+    class Recorder:
+        threshold = 0.5
+
+        def __init__(self) -> None:
+            self.seen: list[str] = []
+
+        def probability(self, text: str) -> float:
+            self.seen.append(text)
+            return 0.0
+
+    model = Recorder()
+    policy = Policy(model, Normalizer(), 0.5)  # type: ignore[arg-type]
+    policy.decide("is it common? how many will I need")
+    assert model.seen[1:] == ["is it common?", "how many will I need?"]
+    model.seen.clear()
+    policy.decide("what is nanofat? I read about it online")
+    assert model.seen[1:] == ["what is nanofat?"]
+    model.seen.clear()
+    policy.decide("what is nanofat?")
+    assert model.seen == ["what is nanofat?"]
 
 
 def test_a_question_naming_nobody_is_never_refused_as_personal(real_bot: FaqBot) -> None:

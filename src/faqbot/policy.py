@@ -413,6 +413,36 @@ class Decision:
     probability: float
 
 
+# first words of a question typed without its question mark ("how many will I need")
+_ASKING = frozenset(
+    [
+        "how",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "who",
+        "whom",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "is",
+        "are",
+        "am",
+        "do",
+        "does",
+        "did",
+        "may",
+        "might",
+        "must",
+        "shall",
+    ]
+)
+
+
 class Policy:
     """Question in, :class:`Decision` out. Replaceable without touching retrieval."""
 
@@ -426,11 +456,16 @@ class Policy:
         when it holds several ("I'm on blood thinners, can I still have it? Also, what is
         microfat?"): a personal question does not become general by having company."""
         p = self.model.probability(question)
-        clauses = question.split("?")[:-1]  # the text before each question mark
-        if len(clauses) > 1 or (clauses and question.rstrip()[-1:] != "?"):
-            for clause in clauses:
-                if len(clause.split()) >= 3:
-                    p = max(p, self.model.probability(clause + "?"))
+        # the text before each question mark, and any text after the last one ("is it common?
+        # how many will I need for my lines")
+        parts = question.split("?")
+        tail = parts.pop().split()
+        if tail and tail[0].lower().strip("\"'(") in _ASKING:
+            parts.append(" ".join(tail))
+        if len(parts) > 1 or (parts and tail):
+            for part in parts:
+                if len(part.split()) >= 3:
+                    p = max(p, self.model.probability(part + "?"))
         return p
 
     def decide(self, question: str) -> Decision:
