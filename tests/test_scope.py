@@ -79,6 +79,16 @@ def test_small_talk_with_the_bot_is_out_of_scope(scope: Scope) -> None:
     assert not scope.check("who are you, and what is nanofat").out_of_scope  # anchored
 
 
+def test_words_about_feelings_can_be_declared_neutral() -> None:
+    config = ScopeConfig(anchors=(), neutral=("nervous", "wimp"))
+    plain = Scope(ScopeConfig(anchors=()), Normalizer(), TEXTS)
+    with_neutral = Scope(config, Normalizer(), TEXTS)
+    question = "I'm nervous and a wimp, is the swelling bad"
+    assert plain.check(question).foreign == ("nervous", "wimp")
+    assert with_neutral.check(question).foreign == ()
+    assert with_neutral.check("nervous about rhinoplasty").foreign == ("rhinoplasty",)
+
+
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
     assert not scope.check("how do I reset my router").domain
     assert scope.check("is swelling normal").domain
@@ -88,6 +98,9 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "scope.yaml"
     bad.write_text("anchors: nanofat\n", encoding="utf-8")
     with pytest.raises(ScopeConfigError, match="scope.yaml"):
+        ScopeConfig.load(bad)
+    bad.write_text("anchors: [nanofat]\nneutral: [1, 2]\n", encoding="utf-8")
+    with pytest.raises(ScopeConfigError, match="neutral"):
         ScopeConfig.load(bad)
     assert ScopeConfig.load(tmp_path / "missing.yaml").anchors == ()
 
@@ -110,6 +123,21 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
     assert real_bot.ask(question).status.value == "no_match"
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        # feelings are not another subject
+        ("I'm a bit anxious, how long does the swelling usually last?", "swelling"),
+        # taking the fat is the subject even without its name
+        ("I'm fairly lean, which parts of the body can they take the fat from?", "abdomen"),
+    ],
+)
+def test_real_kb_general_questions_with_context_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
 def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]

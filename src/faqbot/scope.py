@@ -42,6 +42,7 @@ class ScopeConfigError(ValueError):
 class ScopeConfig:
     anchors: tuple[str, ...]
     comparators: tuple[str, ...] = ()
+    neutral: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -58,7 +59,7 @@ class ScopeConfig:
         if not isinstance(data, dict):
             raise ScopeConfigError(path, "must be a mapping")
         lists = {}
-        for key in ("anchors", "comparators"):
+        for key in ("anchors", "comparators", "neutral"):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
                 raise ScopeConfigError(path, f"{key!r} must be a list of strings")
@@ -67,7 +68,12 @@ class ScopeConfig:
             levels = {k: float(data.get(k, getattr(defaults, k))) for k in _LEVELS}
         except (TypeError, ValueError) as exc:
             raise ScopeConfigError(path, str(exc)) from None
-        return cls(anchors=lists["anchors"], comparators=lists["comparators"], **levels)
+        return cls(
+            anchors=lists["anchors"],
+            comparators=lists["comparators"],
+            neutral=lists["neutral"],
+            **levels,
+        )
 
 
 _LEVELS = ("foreign_zipf", "domain_zipf")
@@ -121,6 +127,8 @@ class Scope:
             )
         )
         self.comparators = _Phrases(normalizer, config.comparators)
+        # words about how the asker feels ("nervous", "a bit of a wimp"): never another subject
+        self.neutral = frozenset(t for word in config.neutral for t in normalizer(word))
         vocab: set[str] = set()
         for text in texts:
             vocab.update(normalizer(text))
@@ -153,7 +161,7 @@ class Scope:
         foreign: list[str] = []
         domain = anchored
         for t in toks:
-            if t in STOP_WORDS or not t.isalpha() or len(t) < 3:
+            if t in STOP_WORDS or not t.isalpha() or len(t) < 3 or t in self.neutral:
                 continue
             z = zipf(t)
             if t in self.vocabulary:
