@@ -119,6 +119,9 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "tummy tuck scar care",
         "what are common side effects of statins",
         "who are you",
+        # losing fat is not taking it for grafting, and an anchor would outweigh "coolsculpting"
+        "best way to take fat off my belly",
+        "does coolsculpting remove the fat permanently",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
