@@ -69,7 +69,14 @@ def test_a_shared_beginning_is_not_a_word_form() -> None:
 
 
 def test_small_talk_with_the_bot_is_out_of_scope(scope: Scope) -> None:
-    for question in ("who are you", "how are you?", "what can you do", "where are you"):
+    for question in (
+        "who are you",
+        "how are you?",
+        "what can you do",
+        "where are you",
+        "are you a real person?",
+        "are you a bot or a human",
+    ):
         assert scope.check(question).small_talk, question
         assert scope.check(question).out_of_scope, question
     # a question with no subject is still a question about the knowledge base's subject

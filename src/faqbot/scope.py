@@ -181,7 +181,7 @@ class Scope:
             tuple(foreign),
             domain,
             self.comparators.found_in(toks),
-            small_talk=not domain and _small_talk(toks),
+            small_talk=_small_talk(toks),
         )
 
 
@@ -190,11 +190,35 @@ class Scope:
 # still answered from the knowledge base; one about the bot itself is not about the subject.
 _SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "u", "ya"])
 _QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what's"])
+# what people ask a chat bot about itself ("are you a real person?", "how are you doing today")
+_ABOUT_THE_BOT = frozenset(
+    [
+        "real",
+        "person",
+        "human",
+        "robot",
+        "bot",
+        "ai",
+        "chatbot",
+        "machine",
+        "computer",
+        "name",
+        "called",
+        "alive",
+        "there",
+        "doing",
+        "today",
+        "fine",
+        "good",
+        "well",
+    ]
+)
 
 
 def _small_talk(toks: list[str]) -> bool:
     return any(t in _SECOND_PERSON for t in toks) and all(
-        t in STOP_WORDS or t in _SECOND_PERSON or t in _QUESTION_WORDS for t in toks
+        t in STOP_WORDS or t in _SECOND_PERSON or t in _QUESTION_WORDS or t in _ABOUT_THE_BOT
+        for t in toks
     )
 
 
