@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import snowballstemmer
+import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import STOP_WORDS, Normalizer
@@ -133,7 +133,7 @@ class Scope:
         for text in texts:
             vocab.update(normalizer(text))
         self.vocabulary = frozenset(vocab)
-        self._stem = snowballstemmer.stemmer("english").stemWord
+        self._stem = Stemmer.Stemmer("english").stemWord
         self._stems = frozenset(self._stem(w) for w in vocab)
         _english()  # load the word list now, not on the first question
 
