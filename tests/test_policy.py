@@ -151,6 +151,9 @@ def test_each_question_of_a_message_is_judged() -> None:
     model.seen.clear()
     policy.decide("what is nanofat?")
     assert model.seen == ["what is nanofat?"]
+    model.seen.clear()
+    policy.decide("how long does swelling last")  # one question, no mark: judged once
+    assert model.seen == ["how long does swelling last"]
 
 
 def test_a_question_naming_nobody_is_never_refused_as_personal(real_bot: FaqBot) -> None:

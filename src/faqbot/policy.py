@@ -460,7 +460,7 @@ class Policy:
         # how many will I need for my lines")
         parts = question.split("?")
         tail = parts.pop().split()
-        if tail and tail[0].lower().strip("\"'(") in _ASKING:
+        if parts and tail and tail[0].lower().strip("\"'(") in _ASKING:
             parts.append(" ".join(tail))
         if len(parts) > 1 or (parts and tail):
             for part in parts:
