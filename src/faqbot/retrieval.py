@@ -157,13 +157,17 @@ class Retriever:
         mat = self.index.matrix
         lo, hi = self._starts[entry_pos], self._ends[entry_pos]
         # entry positions and start positions coincide because rows are written entry by entry
-        hits = []
-        for t in word_idx:
-            docs = mat.indices[mat.indptr[t] : mat.indptr[t + 1]]
-            j = np.searchsorted(docs, lo)
-            if j < docs.size and docs[j] < hi:
-                hits.append(int(t))
-        return [term.replace("_", " ") for term in self.index.word.terms(np.asarray(hits))]
+        if word_idx.size == 0:
+            return []
+        indptr = mat.indptr
+        starts, lengths = indptr[word_idx], indptr[word_idx + 1] - indptr[word_idx]
+        # every posting of the question's word terms at once, then: does any fall in the entry?
+        offsets = np.cumsum(lengths) - lengths
+        pos = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+        docs = mat.indices[pos]
+        inside = np.add.reduceat((docs >= lo) & (docs < hi), offsets) if pos.size else lengths
+        hits = word_idx[(lengths > 0) & (inside > 0)]
+        return [term.replace("_", " ") for term in self.index.word.terms(hits)]
 
 
 def _second_phrasing(
