@@ -126,6 +126,28 @@ def test_adversarial_personal_requests_are_refused(real_bot: FaqBot, question: s
     assert real_bot.policy.decide(question).refuse
 
 
+# What a treatment does, asked in the first person with no detail about the asker, is general;
+# the same question with the asker's condition or history is personal.
+@pytest.mark.parametrize(
+    ("question", "personal"),
+    [
+        ("will fat grafting make my skin smoother", False),
+        ("will my nanofat results fade over time", False),
+        ("will nanofat change the way my face moves", False),
+        ("will nano fat make my wrinkles go away", False),
+        ("will nanofat make my lips bigger? mine have thinned a lot since I turned 60", True),
+        (
+            "will nanofat fill my hollow temples, I lost a lot of weight after my cancer treatment",
+            True,
+        ),
+    ],
+)
+def test_what_a_treatment_does_is_general_unless_the_asker_is_described(
+    real_bot: FaqBot, question: str, personal: bool
+) -> None:
+    assert real_bot.policy.decide(question).refuse is personal
+
+
 def test_each_question_of_a_message_is_judged() -> None:
     """The classifier sees the whole message and each question in it, including a last one
     typed without a question mark, but not a trailing remark that asks nothing."""
