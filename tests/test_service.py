@@ -66,3 +66,20 @@ def test_same_question_same_answer(bot: FaqBot) -> None:
 def test_response_round_trips_through_json(bot: FaqBot) -> None:
     r = bot.ask("what cells are in nanofat")
     assert AskResponse.model_validate_json(r.model_dump_json()) == r
+
+
+# Sections of the sources that answer a common question, each with a phrase its answer must carry.
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        ("what are the advantages and disadvantages of nanofat", "technique-sensitive"),
+        ("what different types of nanofat grafting exist", "layered approach"),
+        ("will the procedure leave scars", "tiny puncture sites"),
+    ],
+)
+def test_source_sections_answer_their_questions(
+    real_bot: FaqBot, question: str, evidence: str
+) -> None:
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
