@@ -29,10 +29,10 @@ echo "== committed index is fresh"
 python3 scripts/index_is_fresh.py
 
 echo "== quality gates on the held-out split"
-# Out-of-scope rejection and over-refusal are gated at their product targets (met); answer
-# accuracy and refusal recall, whose targets (95%, 98%) are not met yet, at regression floors a
-# little under today's held-out figures (see README "Measured quality").
-faqbot eval --quiet --min-answer 0.90 --min-nomatch 0.95 --min-refusal-recall 0.97 --max-over-refusal 0.03
+# Out-of-scope rejection, refusal recall and over-refusal are gated at their product targets
+# (met); answer accuracy, whose target (95%) is not met yet, at a regression floor a little under
+# today's held-out figure (see README "Measured quality").
+faqbot eval --quiet --min-answer 0.90 --min-nomatch 0.95 --min-refusal-recall 0.98 --max-over-refusal 0.03
 
 echo "== tests"
 python3 -m pytest -q "$@"
