@@ -99,6 +99,24 @@ def test_exact_question_scores_one(bot: FaqBot) -> None:
     assert "nanofat" in ranking.matched_terms
 
 
+def test_matched_terms_are_the_question_words_found_in_the_entry(real_bot: FaqBot) -> None:
+    """The vectorised look-up equals the plain definition: the question's word features (in
+    question order) that some phrasing or the answer of the entry also has."""
+    r, ix = real_bot.retriever, real_bot.index
+    _, texts, rows, _ = documents(real_bot.kb, ix.manifest.params.include_drafts)
+    entry_feats: dict[int, set[str]] = {}
+    for text, pos in zip(texts, rows, strict=True):
+        entry_feats.setdefault(pos, set()).update(ix.word.analyzer(text))
+    for q in _questions()[::7]:
+        wi, _, _ = ix.word(q)
+        scores = r.entry_scores(q)
+        for pos in np.argsort(-scores)[:2]:
+            expected = [
+                t.replace("_", " ") for t in ix.word.terms(wi) if t in entry_feats[int(pos)]
+            ]
+            assert r._matched_terms(wi, int(pos)) == expected, q
+
+
 def test_typos_and_synonyms_still_match(bot: FaqBot) -> None:
     assert bot.retriever.rank("nanofatt recovry time").best.entry_id == "practical-downtime"
     assert bot.retriever.rank("healing time after nano fat").best.entry_id == "practical-downtime"

@@ -157,17 +157,17 @@ class Retriever:
         mat = self.index.matrix
         lo, hi = self._starts[entry_pos], self._ends[entry_pos]
         # entry positions and start positions coincide because rows are written entry by entry
+        indptr = mat.indptr
+        word_idx = word_idx[indptr[word_idx + 1] > indptr[word_idx]]  # terms with postings
         if word_idx.size == 0:
             return []
-        indptr = mat.indptr
         starts, lengths = indptr[word_idx], indptr[word_idx + 1] - indptr[word_idx]
         # every posting of the question's word terms at once, then: does any fall in the entry?
         offsets = np.cumsum(lengths) - lengths
         pos = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
         docs = mat.indices[pos]
-        inside = np.add.reduceat((docs >= lo) & (docs < hi), offsets) if pos.size else lengths
-        hits = word_idx[(lengths > 0) & (inside > 0)]
-        return [term.replace("_", " ") for term in self.index.word.terms(hits)]
+        inside = np.logical_or.reduceat((docs >= lo) & (docs < hi), offsets)
+        return [term.replace("_", " ") for term in self.index.word.terms(word_idx[inside])]
 
 
 def _second_phrasing(
