@@ -157,11 +157,12 @@ class Retriever:
         mat = self.index.matrix
         lo, hi = self._starts[entry_pos], self._ends[entry_pos]
         # entry positions and start positions coincide because rows are written entry by entry
-        indptr = mat.indptr
-        word_idx = word_idx[indptr[word_idx + 1] > indptr[word_idx]]  # terms with postings
+        starts = mat.indptr[word_idx]
+        lengths = mat.indptr[word_idx + 1] - starts
+        keep = lengths > 0  # reduceat needs every segment non-empty
+        word_idx, starts, lengths = word_idx[keep], starts[keep], lengths[keep]
         if word_idx.size == 0:
             return []
-        starts, lengths = indptr[word_idx], indptr[word_idx + 1] - indptr[word_idx]
         # every posting of the question's word terms at once, then: does any fall in the entry?
         offsets = np.cumsum(lengths) - lengths
         pos = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
