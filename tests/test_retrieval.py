@@ -92,6 +92,49 @@ def test_entry_score_combines_best_second_phrasing_and_answer(real_bot: FaqBot, 
         assert per_entry[pos] == pytest.approx(expected, abs=1e-12)
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},  # the shipped weights
+        {"support_weight": 0.0},
+        {"answer_weight": 0.0},
+        {"support_weight": 1.0, "answer_weight": 0.0},
+    ],
+)
+def test_rank_skips_only_entries_that_cannot_reach_the_top(real_bot: FaqBot, params) -> None:  # type: ignore[no-untyped-def]
+    """rank() computes the second-best phrasing only for entries that can reach the top k;
+    its entries and scores equal the full combination's top k for every question."""
+    from dataclasses import replace
+
+    from faqbot.retrieval import Retriever
+
+    r = Retriever(real_bot.index, replace(real_bot.retriever.params, **params))
+    ids = real_bot.index.entry_ids
+    for q in _questions()[::3]:
+        full = r.entry_scores(q)
+        order = np.lexsort((np.arange(full.size), -full))
+        for top_k in (1, 3, 10):
+            got = r.rank(q, top_k=top_k, anchored=True)
+            shown = ([got.best] if got.best else []) + got.related
+            expected = [(ids[i], round(float(full[i]), 4)) for i in order[: len(shown)]]
+            assert [(m.entry_id, m.score) for m in shown] == expected, (q, top_k)
+            if got.best is None and full.size:
+                assert full[order[0]] < r.params.min_score_anchored, q
+
+
+def test_top_k_breaks_ties_by_entry_position() -> None:
+    """Entries tied with the k-th best are all considered: the lowest positions win, whatever
+    order the partition leaves them in."""
+    from faqbot.retrieval import k_best
+
+    entries = np.array([9, 7, 5, 3, 1, 0])
+    scores = np.array([1.0, 1.0, 1.0, 1.0, 0.5, 1.0])
+    got, got_scores = k_best(entries, scores, 3)
+    assert got.tolist() == [0, 3, 5] and got_scores.tolist() == [1.0, 1.0, 1.0]
+    assert k_best(entries, scores, 10)[0].tolist() == [0, 3, 5, 7, 9, 1]
+    assert k_best(entries[:0], scores[:0], 3)[0].size == 0
+
+
 def test_exact_question_scores_one(bot: FaqBot) -> None:
     ranking = bot.retriever.rank("What is nanofat grafting?")
     assert ranking.answered and ranking.best.entry_id == "basics-what-is-nanofat"

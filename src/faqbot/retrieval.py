@@ -110,6 +110,49 @@ class Retriever:
         out[self._entry_of_start] = 1.0 - miss
         return out
 
+    def _contenders(self, row_scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """The entries that can be among the ``k`` best, with their scores (exactly as
+        :meth:`_combine` computes them); every other entry scores strictly lower than the
+        ``k``-th best.
+
+        The second-best phrasing, the costly part of the combination, is computed only where it
+        can matter. It lies between 0 and the best phrasing, so an entry's score lies between
+        its scores at those two ends; an entry whose highest possible score is below the
+        ``k``-th best lowest cannot reach the top ``k``. (Floating-point rounding is monotonic,
+        so the bounds hold as computed.)
+        """
+        if self._starts.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        p = self.params
+        phrasings = np.where(self._is_answer, 0.0, row_scores)
+        best = np.maximum.reduceat(phrasings, self._starts)
+        miss = 1.0 - best
+        answer = (
+            1.0 - np.minimum(1.0, p.answer_weight * row_scores[self._answer_rows])
+            if p.answer_weight > 0
+            else None
+        )
+        if p.support_weight <= 0:
+            if answer is not None:
+                miss *= answer
+            return self._entry_of_start, 1.0 - miss
+        # the score at both ends of the second phrasing's range, [0, best]; which end is
+        # higher depends on the sign of ``miss`` (an exact match can round a cosine above 1)
+        at_zero = 1.0 - (miss if answer is None else miss * answer)
+        at_best_miss = miss * (1.0 - p.support_weight * best)
+        at_best = 1.0 - (at_best_miss if answer is None else at_best_miss * answer)
+        lowest, highest = np.minimum(at_zero, at_best), np.maximum(at_zero, at_best)
+        kth = np.partition(lowest, lowest.size - k)[lowest.size - k]
+        seg = np.flatnonzero(highest >= kth)
+        lengths = self._seg_len[seg]
+        offsets = np.cumsum(lengths) - lengths
+        rows = np.arange(int(lengths.sum())) + np.repeat(self._starts[seg] - offsets, lengths)
+        second = _second_phrasing(phrasings[rows], best[seg], offsets, lengths)
+        exact = miss[seg] * (1.0 - p.support_weight * second)
+        if answer is not None:
+            exact *= answer[seg]
+        return self._entry_of_start[seg], 1.0 - exact
+
     def rank(
         self, question: str, top_k: int = 3, out_of_scope: bool = False, anchored: bool = False
     ) -> Ranking:
@@ -118,15 +161,15 @@ class Retriever:
         ``anchored`` (it names the knowledge base's own subject) applies ``min_score_anchored``."""
         p = self.params
         idx, w, word_idx = self._query(question)
-        scores = self._entry_scores(idx, w)
-        k = min(top_k + 1, scores.size)
+        k = min(top_k + 1, len(self._ids))
         if k == 0:
             return Ranking(False, None, [], [])
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.lexsort((top, -scores[top]))]  # by score, ties by position: deterministic
+        entries, entry_scores = self._contenders(self.index.matrix.scores(idx, w), k)
+        top, top_scores = k_best(entries, entry_scores, k)
+        scores = dict(zip(top.tolist(), top_scores.tolist(), strict=True))
         best = int(top[0])
-        best_score = float(scores[best])
-        runner_up = float(scores[top[1]]) if top.size > 1 else 0.0
+        best_score = scores[best]
+        runner_up = scores[int(top[1])] if top.size > 1 else 0.0
         threshold = p.min_score_anchored if anchored else p.min_score
         answered = (
             not out_of_scope
@@ -135,8 +178,8 @@ class Retriever:
         )
         if answered:
             related = [
-                Match(self._ids[i], round(float(scores[i]), 4))
-                for i in top[1 : top_k + 1]
+                Match(self._ids[i], round(scores[i], 4))
+                for i in top[1 : top_k + 1].tolist()
                 if scores[i] >= p.related_score
             ]
             return Ranking(
@@ -146,8 +189,8 @@ class Retriever:
                 self._matched_terms(word_idx, best),
             )
         suggestions = [
-            Match(self._ids[i], round(float(scores[i]), 4))
-            for i in top[:top_k]
+            Match(self._ids[i], round(scores[i], 4))
+            for i in top[:top_k].tolist()
             if not out_of_scope and scores[i] >= p.suggest_ratio * threshold
         ]
         return Ranking(False, None, suggestions, [])
@@ -169,6 +212,19 @@ class Retriever:
         docs = mat.indices[pos]
         inside = np.logical_or.reduceat((docs >= lo) & (docs < hi), offsets)
         return [term.replace("_", " ") for term in self.index.word.terms(word_idx[inside])]
+
+
+def k_best(entries: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``k`` best of ``entries`` by score, ties broken by entry position, and their scores.
+    Every entry tied with the k-th best is sorted, so which of them make the cut never depends
+    on how the partition happened to order them."""
+    k = min(k, scores.size)
+    if k == 0:
+        return entries[:0], scores[:0]
+    kth = -np.partition(-scores, k - 1)[k - 1]
+    cut = np.flatnonzero(scores >= kth)
+    cut = cut[np.lexsort((entries[cut], -scores[cut]))][:k]
+    return entries[cut], scores[cut]
 
 
 def _second_phrasing(
