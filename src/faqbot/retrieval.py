@@ -96,24 +96,14 @@ class Retriever:
     def _combine(self, row_scores: np.ndarray) -> np.ndarray:
         """Per-row cosines -> per-entry scores (see the module docstring)."""
         out = np.zeros(len(self._ids))
-        if self._starts.size == 0:
-            return out
-        p = self.params
-        phrasings = np.where(self._is_answer, 0.0, row_scores)
-        best = np.maximum.reduceat(phrasings, self._starts)
-        miss = 1.0 - best
-        if p.support_weight > 0:
-            second = _second_phrasing(phrasings, best, self._starts, self._seg_len)
-            miss *= 1.0 - p.support_weight * second
-        if p.answer_weight > 0:
-            miss *= 1.0 - np.minimum(1.0, p.answer_weight * row_scores[self._answer_rows])
-        out[self._entry_of_start] = 1.0 - miss
+        entries, scores = self._contenders(row_scores, out.size)  # k = all: every entry
+        out[entries] = scores
         return out
 
     def _contenders(self, row_scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """The entries that can be among the ``k`` best, with their scores (exactly as
-        :meth:`_combine` computes them); every other entry scores strictly lower than the
-        ``k``-th best.
+        """The entries that can be among the ``k`` best, with their exact scores (the module
+        docstring's formula); every other entry scores strictly lower than the ``k``-th best.
+        With ``k`` the number of entries, that is every entry (:meth:`_combine`).
 
         The second-best phrasing, the costly part of the combination, is computed only where it
         can matter. It lies between 0 and the best phrasing, so an entry's score lies between
@@ -142,6 +132,7 @@ class Retriever:
         at_best_miss = miss * (1.0 - p.support_weight * best)
         at_best = 1.0 - (at_best_miss if answer is None else at_best_miss * answer)
         lowest, highest = np.minimum(at_zero, at_best), np.maximum(at_zero, at_best)
+        k = min(k, lowest.size)
         kth = np.partition(lowest, lowest.size - k)[lowest.size - k]
         seg = np.flatnonzero(highest >= kth)
         lengths = self._seg_len[seg]
