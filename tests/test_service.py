@@ -83,3 +83,13 @@ def test_source_sections_answer_their_questions(
     r = real_bot.ask(question)
     assert r.status.value == "answered", question
     assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+
+
+# Questions that name the subject but ask what the sources never cover: the subject word alone
+# matches every entry a little, which must not be enough for an answer.
+@pytest.mark.parametrize(
+    "question", ["does health insurance pay for nanofat", "nanofat tax deductible?"]
+)
+def test_subject_word_alone_is_no_answer(real_bot: FaqBot, question: str) -> None:
+    r = real_bot.ask(question)
+    assert r.status.value == "no_match", (question, r.answer)
