@@ -119,31 +119,20 @@ class Retriever:
         phrasings = np.where(self._is_answer, 0.0, row_scores)
         best = np.maximum.reduceat(phrasings, self._starts)
         miss = 1.0 - best
-        answer = (
-            1.0 - np.minimum(1.0, p.answer_weight * row_scores[self._answer_rows])
-            if p.answer_weight > 0
-            else None
-        )
-        if p.support_weight <= 0:
-            if answer is not None:
-                miss *= answer
-            return self._entry_of_start, 1.0 - miss
+        # exactly 1.0 when a weight is 0, so each factor then leaves the product unchanged
+        answer = 1.0 - np.minimum(1.0, p.answer_weight * row_scores[self._answer_rows])
         # the score at both ends of the second phrasing's range, [0, best]; which end is
         # higher depends on the sign of ``miss`` (an exact match can round a cosine above 1)
-        at_zero = 1.0 - (miss if answer is None else miss * answer)
-        at_best_miss = miss * (1.0 - p.support_weight * best)
-        at_best = 1.0 - (at_best_miss if answer is None else at_best_miss * answer)
+        at_zero = 1.0 - miss * answer
+        at_best = 1.0 - miss * (1.0 - p.support_weight * best) * answer
         lowest, highest = np.minimum(at_zero, at_best), np.maximum(at_zero, at_best)
         k = min(k, lowest.size)
         kth = np.partition(lowest, lowest.size - k)[lowest.size - k]
         seg = np.flatnonzero(highest >= kth)
         lengths = self._seg_len[seg]
-        offsets = np.cumsum(lengths) - lengths
-        rows = np.arange(int(lengths.sum())) + np.repeat(self._starts[seg] - offsets, lengths)
+        rows, offsets = _ranges(self._starts[seg], lengths)
         second = _second_phrasing(phrasings[rows], best[seg], offsets, lengths)
-        exact = miss[seg] * (1.0 - p.support_weight * second)
-        if answer is not None:
-            exact *= answer[seg]
+        exact = miss[seg] * (1.0 - p.support_weight * second) * answer[seg]
         return self._entry_of_start[seg], 1.0 - exact
 
     def rank(
@@ -200,11 +189,17 @@ class Retriever:
         if word_idx.size == 0:
             return []
         # every posting of the question's word terms at once, then: does any fall in the entry?
-        offsets = np.cumsum(lengths) - lengths
-        pos = np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths)
+        pos, offsets = _ranges(starts, lengths)
         docs = mat.indices[pos]
         inside = np.logical_or.reduceat((docs >= lo) & (docs < hi), offsets)
         return [term.replace("_", " ") for term in self.index.word.terms(word_idx[inside])]
+
+
+def _ranges(starts: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The positions ``starts[i] .. starts[i] + lengths[i] - 1`` of every range, concatenated,
+    and where each range begins in that concatenation."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.arange(int(lengths.sum())) + np.repeat(starts - offsets, lengths), offsets
 
 
 def k_best(entries: np.ndarray, scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
