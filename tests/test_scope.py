@@ -45,6 +45,14 @@ def test_comparator_without_anchor_is_out_of_scope() -> None:
     assert s.check("how long does lip filler last").out_of_scope
     assert not s.check("is nanofat better than botox").out_of_scope
     assert not s.check("how long does filler last").comparator  # "lip filler" is the phrase
+    check = s.check("is botox or lip filler better")
+    assert check.comparators == {("botox",), ("lip", "filler")} and check.comparator_only
+    assert not s.check("is nanofat better than botox").comparator_only  # anchored
+    assert not s.check("botox for rhinoplasty scars").comparator_only  # also a foreign word
+    assert s.comparators_named("Nanofat vs Botox, or lip fillers?") == {
+        ("botox",),
+        ("lip", "filler"),
+    }
 
 
 def test_multi_word_anchor_and_synonyms(scope: Scope) -> None:

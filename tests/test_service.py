@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from faqbot.index import build_index
+from faqbot.knowledge import load_knowledge_base
 from faqbot.models import AskResponse, Status
 from faqbot.service import DISCLAIMER, MAX_QUESTION_CHARS, FaqBot, QuestionError
+from faqbot.settings import Settings
 
 
 def test_answered_response_carries_verbatim_sources(bot: FaqBot) -> None:
@@ -93,3 +98,34 @@ def test_source_sections_answer_their_questions(
 def test_subject_word_alone_is_no_answer(real_bot: FaqBot, question: str) -> None:
     r = real_bot.ask(question)
     assert r.status.value == "no_match", (question, r.answer)
+
+
+def _comparator_bot(kb_dir: Path, settings: Settings) -> FaqBot:
+    """The fixture knowledge base with two other treatments, one of which an entry names."""
+    (kb_dir / "scope.yaml").write_text("anchors: [nanofat]\ncomparators: [filler, botox]\n")
+    practical = kb_dir / "entries" / "practical.yaml"
+    text = practical.read_text(encoding="utf-8")
+    line = "      - time off work after nanofat\n"
+    assert line in text
+    practical.write_text(text.replace(line, line + "      - downtime compared with filler\n"))
+    build_index(load_knowledge_base(kb_dir), settings.index_dir)
+    return FaqBot.from_settings(settings.model_copy(update={"rebuild": "never"}))
+
+
+def test_other_treatment_is_answered_only_by_an_entry_that_names_it(
+    kb_dir: Path, settings: Settings
+) -> None:
+    bot = _comparator_bot(kb_dir, settings)
+    assert bot.scope.check("how long is the downtime after filler").comparator_only
+    r = bot.ask("how long is the downtime after filler")
+    assert r.status.value == "answered" and r.answer.id == "practical-downtime"
+    # the same entry is the nearest for botox, but it never mentions botox: no answer and no
+    # suggestions, since the question is about another treatment
+    r = bot.ask("how long is the downtime after botox")
+    assert r.status.value == "no_match" and r.related == []
+    # every treatment named must be named by the entry
+    r = bot.ask("how long is the downtime after filler or botox")
+    assert r.status.value == "no_match"
+    # naming the subject puts a question in scope whatever else it names
+    r = bot.ask("how long is the downtime after nanofat or botox")
+    assert r.status.value == "answered"

@@ -19,7 +19,7 @@ Word look-ups only: linear in the question, no regular expressions.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -99,12 +99,23 @@ class ScopeCheck:
     # uses an anchor, a word of the sources that is not among the most common, or a word English
     # does not know (most likely a slip on one of the subject's words)
     domain: bool
-    comparator: bool = False  # names another treatment the sources only compare with
+    # the other treatments it names that the sources only compare with ("filler", "botox")
+    comparators: frozenset[tuple[str, ...]] = frozenset()
     small_talk: bool = False  # speaks to the bot about nothing else ("who are you")
+
+    @property
+    def comparator(self) -> bool:
+        return bool(self.comparators)
 
     @property
     def out_of_scope(self) -> bool:
         return (bool(self.foreign) or self.comparator or self.small_talk) and not self.anchored
+
+    @property
+    def comparator_only(self) -> bool:
+        """Out of scope only because it names another treatment: an entry that compares with
+        that very treatment may still answer it ("why are people moving away from fillers")."""
+        return self.comparator and not (self.anchored or self.foreign or self.small_talk)
 
     @property
     def other_subject(self) -> bool:
@@ -155,6 +166,10 @@ class Scope:
             for t in toks
         )
 
+    def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
+        """The comparator phrases (other treatments) that ``text`` names."""
+        return self.comparators.found(self.normalize(text))
+
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
         anchored = self.anchors.found_in(toks) or self._misspelt_anchor(toks)
@@ -180,7 +195,7 @@ class Scope:
             anchored,
             tuple(foreign),
             domain,
-            self.comparators.found_in(toks),
+            self.comparators.found(toks),
             small_talk=_small_talk(toks),
         )
 
@@ -253,4 +268,13 @@ class _Phrases:
             tuple(toks[i : i + n]) in self.set
             for n in range(1, self.longest + 1)
             for i in range(len(toks) - n + 1)
+        )
+
+    def found(self, toks: Sequence[str]) -> frozenset[tuple[str, ...]]:
+        """Every phrase that occurs in ``toks``."""
+        return frozenset(
+            phrase
+            for n in range(1, self.longest + 1)
+            for i in range(len(toks) - n + 1)
+            if (phrase := tuple(toks[i : i + n])) in self.set
         )

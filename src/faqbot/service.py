@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import Decision, Policy
-from .retrieval import RetrievalParams, Retriever
+from .retrieval import Ranking, RetrievalParams, Retriever
 from .scope import Scope, ScopeCheck
 from .settings import Settings
 
@@ -86,6 +86,16 @@ class FaqBot:
     retriever: Retriever
     policy: Policy
     scope: Scope
+    # per entry, the other treatments its question and phrasings name (see ``_compares_with``)
+    _comparators: dict[str, frozenset[tuple[str, ...]]] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._comparators = {
+            e.id: frozenset().union(
+                *(self.scope.comparators_named(t) for t in (e.question, *e.alternates))
+            )
+            for e in self.kb.entries
+        }
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> FaqBot:
@@ -133,8 +143,13 @@ class FaqBot:
                 request_id=rid,
             )
         ranking = self.retriever.rank(
-            question, top_k=top_k, out_of_scope=scope.out_of_scope, anchored=scope.anchored
+            question,
+            top_k=top_k,
+            out_of_scope=scope.out_of_scope and not scope.comparator_only,
+            anchored=scope.anchored,
         )
+        if scope.comparator_only and not self._compares_with(ranking, scope):
+            ranking = Ranking(False, None, [], [])  # about the other treatment: no suggestions
         if ranking.best is None:
             return AskResponse(
                 status=Status.no_match,
@@ -151,6 +166,14 @@ class FaqBot:
             disclaimer=DISCLAIMER,
             request_id=rid,
         )
+
+    def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
+        """Does the answer found name every other treatment the question names? A question
+        about fillers alone ("how long does lip filler last") is about fillers, not nanofat,
+        unless the entry found is itself about fillers ("why are people moving away from
+        fillers" -> the entry on that trend)."""
+        best = ranking.best
+        return best is not None and scope.comparators <= self._comparators[best.entry_id]
 
     def decide(self, question: str) -> tuple[Decision, ScopeCheck]:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
