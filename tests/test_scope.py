@@ -193,3 +193,33 @@ def test_an_english_word_one_slip_from_an_anchor_is_that_word() -> None:
     grafting = Scope(ScopeConfig(anchors=("grafting",)), Normalizer(), TEXTS)
     assert grafting.check("grafitng ideas").anchored  # not a word: a slip
     assert not grafting.check("crafting ideas").anchored  # a word of its own
+
+
+def test_weak_anchor_names_the_subject_only_when_nothing_else_is_named() -> None:
+    config = ScopeConfig(
+        anchors=("nanofat",),
+        comparators=("botox",),
+        weak_anchors=("graft",),
+        other_subjects=("skin graft", "bone graft"),
+    )
+    s = Scope(config, Normalizer(), [*TEXTS, "The graft is permanent. Skin and bone heal."])
+    assert s.check("is the graft permanent").anchored
+    # a foreign word, a comparator or another subject's phrase: the graft is not ours
+    check = s.check("how many grafts for a hair transplant")
+    assert not check.anchored and check.out_of_scope and "transplant" in check.foreign
+    assert not s.check("graft or botox").anchored
+    check = s.check("does a skin graft heal")
+    assert check.foreign == ("skin graft",) and check.out_of_scope
+    assert s.check("bone graft pain").out_of_scope
+    # a strong anchor keeps the question in scope whatever else it names
+    assert not s.check("can nanofat help a skin graft heal").out_of_scope
+
+
+def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text("anchors: [nanofat]\nweak_anchors: [graft]\nother_subjects: [skin graft]\n")
+    config = ScopeConfig.load(path)
+    assert config.weak_anchors == ("graft",) and config.other_subjects == ("skin graft",)
+    path.write_text("anchors: [nanofat]\nother_subjects: skin graft\n")
+    with pytest.raises(ScopeConfigError, match="other_subjects"):
+        ScopeConfig.load(path)

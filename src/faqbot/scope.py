@@ -43,6 +43,11 @@ class ScopeConfig:
     anchors: tuple[str, ...]
     comparators: tuple[str, ...] = ()
     neutral: tuple[str, ...] = ()
+    # name the subject only in a question with no foreign word ("graft": "is the graft
+    # permanent" is ours, "how many grafts for an FUE hair transplant" is not)
+    weak_anchors: tuple[str, ...] = ()
+    # phrases of the sources' own words that name another subject ("skin graft", "bone graft")
+    other_subjects: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -59,7 +64,7 @@ class ScopeConfig:
         if not isinstance(data, dict):
             raise ScopeConfigError(path, "must be a mapping")
         lists = {}
-        for key in ("anchors", "comparators", "neutral"):
+        for key in ("anchors", "comparators", "neutral", "weak_anchors", "other_subjects"):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
                 raise ScopeConfigError(path, f"{key!r} must be a list of strings")
@@ -72,6 +77,8 @@ class ScopeConfig:
             anchors=lists["anchors"],
             comparators=lists["comparators"],
             neutral=lists["neutral"],
+            weak_anchors=lists["weak_anchors"],
+            other_subjects=lists["other_subjects"],
             **levels,
         )
 
@@ -131,6 +138,8 @@ class Scope:
         self.normalize = normalizer
         # anchors are token sequences after normalisation ("fat harvest" -> ("fat", "harvest"))
         self.anchors = _Phrases(normalizer, config.anchors)
+        self.weak_anchors = _Phrases(normalizer, config.weak_anchors)
+        self.other_subjects = _Phrases(normalizer, config.other_subjects)
         # one-word anchors long enough to be recognised through a typing slip
         self._fuzzy_anchors = tuple(
             sorted(
@@ -173,8 +182,10 @@ class Scope:
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
         anchored = self.anchors.found_in(toks) or self._misspelt_anchor(toks)
-        foreign: list[str] = []
-        domain = anchored
+        foreign = [" ".join(p) for p in sorted(self.other_subjects.found(toks))]
+        comparators = self.comparators.found(toks)
+        weak = self.weak_anchors.found_in(toks)
+        domain = anchored or weak
         for t in toks:
             if t in STOP_WORDS or not t.isalpha() or len(t) < 3 or t in self.neutral:
                 continue
@@ -191,11 +202,13 @@ class Scope:
                 and not self._related_form(t)
             ):
                 foreign.append(t)
+        # a weak anchor names the subject only when nothing in the question names another one
+        anchored = anchored or (weak and not foreign and not comparators)
         return ScopeCheck(
             anchored,
             tuple(foreign),
             domain,
-            self.comparators.found(toks),
+            comparators,
             small_talk=_small_talk(toks),
         )
 
