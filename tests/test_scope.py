@@ -104,6 +104,14 @@ def test_words_about_feelings_can_be_declared_neutral() -> None:
     assert with_neutral.check("nervous about rhinoplasty").foreign == ("rhinoplasty",)
 
 
+def test_shipped_scope_file_reads_and_keeps_family_words_neutral() -> None:
+    config = ScopeConfig.load(Path(__file__).resolve().parent.parent / "faq" / "scope.yaml")
+    s = Scope(config, Normalizer(), TEXTS)
+    assert s.check("my mum and my coworker ask how bad the swelling is").foreign == ()
+    assert s.check("is a skin graft like nanofat").anchored  # a strong anchor
+    assert not s.check("how does a skin graft heal").anchored
+
+
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
     assert not scope.check("how do I reset my router").domain
     assert scope.check("is swelling normal").domain
