@@ -231,3 +231,14 @@ def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> Non
     path.write_text("anchors: [nanofat]\nother_subjects: skin graft\n")
     with pytest.raises(ScopeConfigError, match="other_subjects"):
         ScopeConfig.load(path)
+
+
+def test_contractions_are_not_foreign(scope: Scope) -> None:
+    # split by the tokenizer ("doesn", "t") or typed without the apostrophe ("doesnt")
+    for question in (
+        "if a patient doesn't have much fat, is the harvest common",
+        "if a patient doesnt have much fat",
+        "theyre saying swelling isnt common and i havent seen it",
+    ):
+        assert scope.check(question).foreign == (), question
+    assert scope.check("the swelling isn't rhinoplasty").foreign == ("rhinoplasty",)

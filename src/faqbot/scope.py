@@ -187,7 +187,13 @@ class Scope:
         weak = self.weak_anchors.found_in(toks)
         domain = anchored or weak
         for t in toks:
-            if t in STOP_WORDS or not t.isalpha() or len(t) < 3 or t in self.neutral:
+            if (
+                t in STOP_WORDS
+                or t in _CONTRACTIONS
+                or not t.isalpha()
+                or len(t) < 3
+                or t in self.neutral
+            ):
                 continue
             z = zipf(t)
             if t in self.vocabulary:
@@ -212,6 +218,18 @@ class Scope:
             small_talk=_small_talk(toks),
         )
 
+
+# Contractions, as the tokenizer splits them ("doesn't" -> "doesn", "t") and as people type them
+# without the apostrophe ("doesnt", "theyre"): rarer than the foreign-word level in wordfreq and
+# absent from the sources, yet they never name another subject.
+_NEGATIVES = ("does", "is", "should", "did", "was", "have", "are", "would", "has", "could", "were")
+_CONTRACTIONS = frozenset(
+    [f"{w}n" for w in _NEGATIVES]  # "doesn", "isn" ... (the "t" is a token of its own)
+    + [f"{w}nt" for w in _NEGATIVES]  # "doesnt", "isnt" ...
+    + ["mustn", "mustnt", "needn", "neednt", "aint", "dont", "cant", "wont"]
+    + ["ive", "youve", "weve", "theyve", "youre", "theyre", "youll", "theyll", "itll", "youd"]
+    + ["theyd", "itd", "hes", "shes", "thats", "whats", "theres", "wheres", "whos", "hows"]
+)
 
 # "who are you", "how are you", "what can you do": addressed to the bot ("you") with no word
 # but a question word. A question with no subject at all ("how is it done", "who does it") is
