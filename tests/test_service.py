@@ -129,3 +129,23 @@ def test_other_treatment_is_answered_only_by_an_entry_that_names_it(
     # naming the subject puts a question in scope whatever else it names
     r = bot.ask("how long is the downtime after nanofat or botox")
     assert r.status.value == "answered"
+
+
+def test_answering_never_imports_scikit_learn() -> None:
+    """Loading the index and answering use numpy and scipy only: scikit-learn is for building
+    (importing it cost 1.4 s of every `faqbot ask`)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    code = (
+        "import sys; from pathlib import Path\n"
+        "from faqbot.service import FaqBot\nfrom faqbot.settings import Settings\n"
+        f"s = Settings(faq_dir=Path({str(root / 'faq')!r}), index_dir=Path({str(root / 'index')!r}),"
+        " rebuild='never', query_log=None)\n"
+        "r = FaqBot.from_settings(s).ask('is nanofat painful')\n"
+        "assert r.status.value == 'answered', r\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -30,14 +30,18 @@ import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy
 import scipy.sparse as sp
-import sklearn
 from pydantic import BaseModel, ValidationError
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
-from sklearn.preprocessing import normalize
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+
+# scikit-learn is imported inside the functions that fit: loading and serving an index never
+# needs it (importing it took 1.4 s of every `faqbot ask`)
 
 from .features import CharAnalyzer, WordAnalyzer, make_normalizer
 from .knowledge import KnowledgeBase, knowledge_digest
@@ -123,6 +127,8 @@ def fit_vectorizers(
     """Reference scikit-learn vectorizers with the index's parameters (analyzers on raw text,
     ``max_df`` pruning the common character n-grams). The build computes the same model in one
     pass (:func:`fit_matrices`); the tests check the two agree."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     word_an, char_an = _analyzers(kb.synonyms, params)
     out = []
     for analyzer, max_df in ((word_an, 1.0), (char_an, params.char_max_df)):
@@ -157,6 +163,9 @@ def _tfidf_block(
     """scikit-learn's TF-IDF over a term-count matrix, as TfidfVectorizer does after counting:
     terms in more than ``max_df`` of the texts are dropped first (their names are kept, so
     queries can ignore them too), then TfidfTransformer fits the IDF and weights the rows."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
     pruned: list[str] = []
     keep = np.ones(len(terms), dtype=bool)
     if max_df < 1.0:  # no term is in more than all of the texts: nothing to count
@@ -183,6 +192,8 @@ def _tfidf_block(
 
 
 def _word_counts(features: Iterable[list[str]]) -> tuple[list[str], sp.csr_matrix]:
+    from sklearn.feature_extraction.text import CountVectorizer
+
     vec = CountVectorizer(analyzer=_given)
     counts = vec.fit_transform(features).tocsr()
     return _vocab_list(vec), counts
@@ -312,6 +323,12 @@ def fit_matrices(
     return word, char
 
 
+def _sklearn_version() -> str:
+    import sklearn
+
+    return sklearn.__version__
+
+
 def _vocab_list(vec: CountVectorizer) -> list[str]:
     terms = [""] * len(vec.vocabulary_)
     for t, i in vec.vocabulary_.items():
@@ -364,7 +381,7 @@ def build_index(
         versions={
             "faqbot": _faqbot_version(),
             "python": platform.python_version(),
-            "scikit-learn": sklearn.__version__,
+            "scikit-learn": _sklearn_version(),
             "numpy": np.__version__,
             "scipy": scipy.__version__,
         },

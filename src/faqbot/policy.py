@@ -23,11 +23,14 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:  # imported where the classifier is fitted: answering never needs them
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
 
 from .features import Normalizer
 
@@ -228,6 +231,9 @@ def fit_policy(rows: list[PolicyRow], normalizer: Normalizer, c: float = 32.0) -
     """Fit the classifier's scikit-learn parts. C was chosen by 5-fold CV on train+dev."""
     if len({r.personal for r in rows}) < 2:
         raise PolicyDataError("the refusal training set needs both personal and general questions")
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     texts = [r.question for r in rows]
     word = TfidfVectorizer(analyzer=PolicyAnalyzer(normalizer), sublinear_tf=True, norm="l2")
     char = TfidfVectorizer(

@@ -11,8 +11,6 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
-
 from .text import fold
 
 GROUP_SIMILARITY = 0.5
@@ -50,6 +48,8 @@ def group_questions(
     counts = Counter(questions)
     distinct = [q for q, _ in counts.most_common(MAX_DISTINCT)]
     texts = [fold(q).strip() for q in distinct]
+    from sklearn.feature_extraction.text import TfidfVectorizer  # only reports need it
+
     vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 4))
     x = vec.fit_transform(texts)
     sim = (x @ x.T).tocsr()
