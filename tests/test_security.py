@@ -283,6 +283,14 @@ def test_no_unsafe_deserialisation_or_eval_in_the_package() -> None:
                 assert not {"pickle", "cPickle", "dill", "joblib", "marshal", "shelve"} & {
                     n.split(".")[0] for n in names
                 }, f"{path.name}: imports a pickle-like module"
+        for node in ast.walk(tree):  # only PyYAML's safe loaders, under any name
+            if (
+                isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name)
+                and node.value.id == "yaml"
+                and node.attr.endswith("Loader")
+            ):
+                assert node.attr in ("SafeLoader", "CSafeLoader"), f"{path.name}: yaml.{node.attr}"
         for node, owner, name in _calls(tree):
             where = f"{path.name}:{node.lineno}"
             assert name not in ("eval", "exec", "unsafe_load", "full_load"), where
