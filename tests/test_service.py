@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from faqbot.index import build_index
+from faqbot.index import IndexParams, build_index
 from faqbot.knowledge import load_knowledge_base
 from faqbot.models import AskResponse, Status
 from faqbot.service import DISCLAIMER, MAX_QUESTION_CHARS, FaqBot, QuestionError
@@ -101,34 +101,38 @@ def test_subject_word_alone_is_no_answer(real_bot: FaqBot, question: str) -> Non
 
 
 def _comparator_bot(kb_dir: Path, settings: Settings) -> FaqBot:
-    """The fixture knowledge base with two other treatments, one of which an entry names."""
+    """The fixture knowledge base with two other treatments; one entry's question names one."""
     (kb_dir / "scope.yaml").write_text("anchors: [nanofat]\ncomparators: [filler, botox]\n")
     practical = kb_dir / "entries" / "practical.yaml"
     text = practical.read_text(encoding="utf-8")
-    line = "      - time off work after nanofat\n"
-    assert line in text
-    practical.write_text(text.replace(line, line + "      - downtime compared with filler\n"))
-    build_index(load_knowledge_base(kb_dir), settings.index_dir)
-    return FaqBot.from_settings(settings.model_copy(update={"rebuild": "never"}))
+    question = "question: What is the downtime after nanofat grafting?"
+    assert question in text
+    practical.write_text(text.replace(question, question[:-1] + " or filler?"))
+    # the edited entry lapses to draft until approved again: serve drafts here
+    params = IndexParams(include_drafts=True)
+    build_index(load_knowledge_base(kb_dir), settings.index_dir, params)
+    return FaqBot.from_settings(
+        settings.model_copy(update={"rebuild": "never", "include_drafts": True})
+    )
 
 
-def test_other_treatment_is_answered_only_by_an_entry_that_names_it(
+def test_other_treatment_is_answered_only_by_an_entry_about_it(
     kb_dir: Path, settings: Settings
 ) -> None:
     bot = _comparator_bot(kb_dir, settings)
     assert bot.scope.check("how long is the downtime after filler").comparator_only
     r = bot.ask("how long is the downtime after filler")
     assert r.status.value == "answered" and r.answer.id == "practical-downtime"
-    # the same entry is the nearest for botox, but it never mentions botox: no answer and no
-    # suggestions, since the question is about another treatment
+    # the same entry is the nearest for botox, but its question never names botox: no answer
+    # and no suggestions, since the question is about another treatment
     r = bot.ask("how long is the downtime after botox")
     assert r.status.value == "no_match" and r.related == []
-    # every treatment named must be named by the entry
-    r = bot.ask("how long is the downtime after filler or botox")
-    assert r.status.value == "no_match"
+    # every treatment named must be named by the entry's question
+    assert bot.ask("how long is the downtime after filler or botox").status.value == "no_match"
+    # and the question must share a word with the entry besides the treatment's name
+    assert bot.ask("what is filler made of").status.value == "no_match"
     # naming the subject puts a question in scope whatever else it names
-    r = bot.ask("how long is the downtime after nanofat or botox")
-    assert r.status.value == "answered"
+    assert bot.ask("how long is the downtime after nanofat or botox").status.value == "answered"
 
 
 def test_answering_never_imports_scikit_learn() -> None:

@@ -35,6 +35,8 @@ NO_MATCH_MESSAGE = (
     "Sorry, I don't have an answer to that. I can answer general questions about nanofat, "
     "microfat and fat transfer: what they are, how they are done, recovery, cost and risks."
 )
+# words any question shares with any entry: they say nothing about what it is about
+_QUESTION_WORDS = frozenset(["how", "why", "when", "where", "who", "whats", "vs", "versus"])
 NO_MATCH_WITH_SUGGESTIONS = (
     "Sorry, I don't have an answer to that. Did you mean one of these questions?"
 )
@@ -86,15 +88,12 @@ class FaqBot:
     retriever: Retriever
     policy: Policy
     scope: Scope
-    # per entry, the other treatments its question and phrasings name (see ``_compares_with``)
+    # per entry, the other treatments its own question names (see ``_compares_with``)
     _comparators: dict[str, frozenset[tuple[str, ...]]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._comparators = {
-            e.id: frozenset().union(
-                *(self.scope.comparators_named(t) for t in (e.question, *e.alternates))
-            )
-            for e in self.kb.entries
+            e.id: self.scope.comparators_named(e.question) for e in self.kb.entries
         }
 
     @classmethod
@@ -168,12 +167,20 @@ class FaqBot:
         )
 
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
-        """Does the answer found name every other treatment the question names? A question
-        about fillers alone ("how long does lip filler last") is about fillers, not nanofat,
-        unless the entry found is itself about fillers ("why are people moving away from
-        fillers" -> the entry on that trend)."""
+        """Is the answer found about the other treatments the question names? A question about
+        fillers alone ("how long does lip filler last") is about fillers, not nanofat, unless
+        the entry found is itself about them: its own question names every one of them, and
+        it shares a word with the question besides their names and the question words ("why
+        are people moving away from fillers" -> the entry on that trend; not "what is a
+        chemical peel made of" -> the entry comparing nanofat with peels)."""
         best = ranking.best
-        return best is not None and scope.comparators <= self._comparators[best.entry_id]
+        if best is None or not scope.comparators <= self._comparators[best.entry_id]:
+            return False
+        named = {t for phrase in scope.comparators for t in phrase}
+        return any(
+            " " not in term and term not in named and term not in _QUESTION_WORDS
+            for term in ranking.matched_terms
+        )
 
     def decide(self, question: str) -> tuple[Decision, ScopeCheck]:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
