@@ -110,6 +110,8 @@ def test_shipped_scope_file_reads_and_keeps_family_words_neutral() -> None:
     assert s.check("my mum and my coworker ask how bad the swelling is").foreign == ()
     assert s.check("is a skin graft like nanofat").anchored  # a strong anchor
     assert not s.check("how does a skin graft heal").anchored
+    assert s.check("how long is recovery after a nose job").foreign == ("nose job",)
+    assert s.check("downtime after morpheus8").comparators == {("morpheus8",)}
 
 
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
