@@ -32,7 +32,7 @@ echo "== quality gates on the held-out split"
 # Out-of-scope rejection, refusal recall and over-refusal are gated at their product targets
 # (met); answer accuracy, whose target (95%) is not met yet, at a regression floor a little under
 # today's held-out figure (see README "Measured quality").
-faqbot eval --quiet --min-answer 0.90 --min-nomatch 0.95 --min-refusal-recall 0.98 --max-over-refusal 0.03
+faqbot eval --quiet --min-answer 0.93 --min-nomatch 0.95 --min-refusal-recall 0.98 --max-over-refusal 0.03
 
 echo "== tests"
 python3 -m pytest -q "$@"
