@@ -235,7 +235,8 @@ _CONTRACTIONS = frozenset(
 # but a question word. A question with no subject at all ("how is it done", "who does it") is
 # still answered from the knowledge base; one about the bot itself is not about the subject.
 _SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "u", "ya"])
-_QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what's"])
+# question words: every question has one, so they say nothing about its subject
+QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what's"])
 # what people ask a chat bot about itself ("are you a real person?", "how are you doing today")
 _ABOUT_THE_BOT = frozenset(
     [
@@ -263,7 +264,7 @@ _ABOUT_THE_BOT = frozenset(
 
 def _small_talk(toks: list[str]) -> bool:
     return any(t in _SECOND_PERSON for t in toks) and all(
-        t in STOP_WORDS or t in _SECOND_PERSON or t in _QUESTION_WORDS or t in _ABOUT_THE_BOT
+        t in STOP_WORDS or t in _SECOND_PERSON or t in QUESTION_WORDS or t in _ABOUT_THE_BOT
         for t in toks
     )
 
@@ -294,12 +295,8 @@ class _Phrases:
         self.set = frozenset(p for p in (tuple(normalizer(a)) for a in terms) if p)
         self.longest = max((len(p) for p in self.set), default=0)
 
-    def found_in(self, toks: list[str]) -> bool:
-        return any(
-            tuple(toks[i : i + n]) in self.set
-            for n in range(1, self.longest + 1)
-            for i in range(len(toks) - n + 1)
-        )
+    def found_in(self, toks: Sequence[str]) -> bool:
+        return bool(self.found(toks))
 
     def found(self, toks: Sequence[str]) -> frozenset[tuple[str, ...]]:
         """Every phrase that occurs in ``toks``."""

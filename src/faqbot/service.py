@@ -14,7 +14,7 @@ from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import Decision, Policy
 from .retrieval import Ranking, RetrievalParams, Retriever
-from .scope import Scope, ScopeCheck
+from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
 
 log = logging.getLogger("faqbot")
@@ -35,8 +35,6 @@ NO_MATCH_MESSAGE = (
     "Sorry, I don't have an answer to that. I can answer general questions about nanofat, "
     "microfat and fat transfer: what they are, how they are done, recovery, cost and risks."
 )
-# words any question shares with any entry: they say nothing about what it is about
-_QUESTION_WORDS = frozenset(["how", "why", "when", "where", "who", "whats", "vs", "versus"])
 NO_MATCH_WITH_SUGGESTIONS = (
     "Sorry, I don't have an answer to that. Did you mean one of these questions?"
 )
@@ -176,11 +174,10 @@ class FaqBot:
         best = ranking.best
         if best is None or not scope.comparators <= self._comparators[best.entry_id]:
             return False
-        named = {t for phrase in scope.comparators for t in phrase}
-        return any(
-            " " not in term and term not in named and term not in _QUESTION_WORDS
-            for term in ranking.matched_terms
-        )
+        # words any comparison shares with any entry say nothing about what it is about
+        uninformative = {t for phrase in scope.comparators for t in phrase}
+        uninformative |= QUESTION_WORDS | {"vs", "versus"}
+        return any(" " not in term and term not in uninformative for term in ranking.matched_terms)
 
     def decide(self, question: str) -> tuple[Decision, ScopeCheck]:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
