@@ -140,13 +140,18 @@ class Scope:
         self.anchors = _Phrases(normalizer, config.anchors)
         self.weak_anchors = _Phrases(normalizer, config.weak_anchors)
         self.other_subjects = _Phrases(normalizer, config.other_subjects)
+        self.comparators = _Phrases(normalizer, config.comparators)
+        # a question's word sequences are listed once, up to the longest phrase of any kind
+        self._longest = max(
+            p.longest
+            for p in (self.anchors, self.comparators, self.weak_anchors, self.other_subjects)
+        )
         # one-word anchors long enough to be recognised through a typing slip
         self._fuzzy_anchors = tuple(
             sorted(
                 p[0] for p in self.anchors.set if len(p) == 1 and len(p[0]) >= 7 and p[0].isalpha()
             )
         )
-        self.comparators = _Phrases(normalizer, config.comparators)
         # words about how the asker feels ("nervous", "a bit of a wimp"): never another subject
         self.neutral = frozenset(t for word in config.neutral for t in normalizer(word))
         vocab: set[str] = set()
@@ -177,14 +182,16 @@ class Scope:
 
     def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
         """The comparator phrases (other treatments) that ``text`` names."""
-        return self.comparators.found(self.normalize(text))
+        toks = self.normalize(text)
+        return self.comparators.found_in(_sequences(toks, self.comparators.longest))
 
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)
-        anchored = self.anchors.found_in(toks) or self._misspelt_anchor(toks)
-        foreign = [" ".join(p) for p in sorted(self.other_subjects.found(toks))]
-        comparators = self.comparators.found(toks)
-        weak = self.weak_anchors.found_in(toks)
+        grams = _sequences(toks, self._longest)
+        anchored = bool(self.anchors.found_in(grams)) or self._misspelt_anchor(toks)
+        foreign = [" ".join(p) for p in sorted(self.other_subjects.found_in(grams))]
+        comparators = self.comparators.found_in(grams)
+        weak = bool(self.weak_anchors.found_in(grams))
         domain = anchored or weak
         for t in toks:
             if (
@@ -295,14 +302,14 @@ class _Phrases:
         self.set = frozenset(p for p in (tuple(normalizer(a)) for a in terms) if p)
         self.longest = max((len(p) for p in self.set), default=0)
 
-    def found_in(self, toks: Sequence[str]) -> bool:
-        return bool(self.found(toks))
+    def found_in(self, grams: frozenset[tuple[str, ...]]) -> frozenset[tuple[str, ...]]:
+        """The phrases among a text's word sequences (:func:`_sequences`, up to at least
+        :attr:`longest` words); empty, so false, when there are none."""
+        return self.set & grams
 
-    def found(self, toks: Sequence[str]) -> frozenset[tuple[str, ...]]:
-        """Every phrase that occurs in ``toks``."""
-        return frozenset(
-            phrase
-            for n in range(1, self.longest + 1)
-            for i in range(len(toks) - n + 1)
-            if (phrase := tuple(toks[i : i + n])) in self.set
-        )
+
+def _sequences(toks: Sequence[str], longest: int) -> frozenset[tuple[str, ...]]:
+    """Every run of 1 to ``longest`` consecutive tokens."""
+    return frozenset(
+        tuple(toks[i : i + n]) for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
+    )
