@@ -147,6 +147,8 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         # losing fat is not taking it for grafting, and an anchor would outweigh "coolsculpting"
         "best way to take fat off my belly",
         "does coolsculpting remove the fat permanently",
+        # a facelift is a comparator: the sources name it only beside fat grafting
+        "how much does a facelift cost",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -160,6 +162,8 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("I'm a bit anxious, how long does the swelling usually last?", "swelling"),
         # taking the fat is the subject even without its name
         ("I'm fairly lean, which parts of the body can they take the fat from?", "abdomen"),
+        # ... but a question about combining the two reaches the entry that names it
+        ("can fat be added during a facelift", "facelift"),
     ],
 )
 def test_real_kb_general_questions_with_context_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
