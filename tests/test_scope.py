@@ -248,3 +248,9 @@ def test_contractions_are_not_foreign(scope: Scope) -> None:
     ):
         assert scope.check(question).foreign == (), question
     assert scope.check("the swelling isn't rhinoplasty").foreign == ("rhinoplasty",)
+
+
+def test_chat_shorthand_is_not_foreign(scope: Scope) -> None:
+    for question in ("do ppl get swelling after the harvest tbh", "swelling for 2 wks, pls help"):
+        assert scope.check(question).foreign == (), question
+    assert scope.check("ppl say rhinoplasty swelling lasts").foreign == ("rhinoplasty",)

@@ -197,6 +197,7 @@ class Scope:
             if (
                 t in STOP_WORDS
                 or t in _CONTRACTIONS
+                or t in _SHORTHAND
                 or not t.isalpha()
                 or len(t) < 3
                 or t in self.neutral
@@ -313,3 +314,12 @@ def _sequences(toks: Sequence[str], longest: int) -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(toks[i : i + n]) for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
     )
+
+# Chat shorthand ("ppl", "tbh", "wks"): rarer than the foreign-word level in wordfreq and absent
+# from the sources, yet it never names another subject. (Shorthand for words retrieval needs,
+# such as "ppl" or "yrs", is also mapped to the word itself in faq/synonyms.yaml.)
+_SHORTHAND = frozenset(
+    ["ppl", "pls", "plz", "thx", "tho", "cuz", "coz", "cos", "abt", "smth", "omg", "tbh", "imo"]
+    + ["btw", "idk", "sorta", "dunno", "hun", "irl", "asap", "fyi", "nvm", "atm", "tmrw", "tmr"]
+    + ["hrs", "wks", "yrs", "mos", "min", "sry", "ty", "tysm", "prolly", "thru", "wat", "wut"]
+)
