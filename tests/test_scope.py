@@ -98,7 +98,7 @@ def test_words_about_feelings_can_be_declared_neutral() -> None:
     config = ScopeConfig(anchors=(), neutral=("nervous", "wimp"))
     plain = Scope(ScopeConfig(anchors=()), Normalizer(), TEXTS)
     with_neutral = Scope(config, Normalizer(), TEXTS)
-    question = "I'm nervous and a wimp, is the swelling bad"
+    question = "nervous and a wimp here, is the swelling bad"
     assert plain.check(question).foreign == ("nervous", "wimp")
     assert with_neutral.check(question).foreign == ()
     assert with_neutral.check("nervous about rhinoplasty").foreign == ("rhinoplasty",)
@@ -254,3 +254,19 @@ def test_chat_shorthand_is_not_foreign(scope: Scope) -> None:
     for question in ("do ppl get swelling after the harvest tbh", "swelling for 2 wks, pls help"):
         assert scope.check(question).foreign == (), question
     assert scope.check("ppl say rhinoplasty swelling lasts").foreign == ("rhinoplasty",)
+
+
+def test_foreign_words_about_the_asker_are_context(scope: Scope) -> None:
+    # the asker's job is context; the question after it is about this subject
+    asked = "I'm a hairdresser and on my feet all day. Is there sedation for the harvest?"
+    assert scope.check(asked).foreign == ()
+    assert scope.check("I work nights, is sedation used for the harvest?").foreign == ()
+    # the same word in the question itself, or a procedure the asker is having, still counts
+    assert scope.check("is sedation for the harvest like a hairdresser's?").foreign
+    assert scope.check("I'm having a rhinoplasty soon. Is the swelling common?").foreign == (
+        "rhinoplasty",
+    )
+    # ... and so does context followed by a question without any word of the subject
+    assert scope.check("I'm a hairdresser. What should I charge?").foreign
+    # someone else's context is not the asker's
+    assert scope.check("hairdressers love it. is the swelling common?").foreign

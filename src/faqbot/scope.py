@@ -13,12 +13,17 @@ similarity score cannot:
 - *anchors*: terms that name the subject itself (``faq/scope.yaml``). A question with an anchor
   is in scope whatever else it mentions.
 
-Word look-ups only: linear in the question, no regular expressions.
+A foreign word only in a part where the asker speaks of themselves ("I'm a hairdresser. What
+does recovery involve at the donor site?") is context, not the subject (``_beyond_context``).
+
+Word look-ups and three regular expressions without nested quantifiers (only for questions with
+a foreign word): linear in the question.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,6 +185,32 @@ class Scope:
             for t in toks
         )
 
+    def _beyond_context(self, question: str, foreign: list[str]) -> list[str]:
+        """The foreign words that name the question's subject, not only the asker's context.
+
+        "I'm a hairdresser and on my feet all day. What does recovery involve at the donor
+        site?" tells who asks, then asks about this subject: a word of a first-person part
+        before the last ("hairdresser") names no other subject when the last part uses none
+        of the foreign words and does use a domain word. A word that follows a procedure cue
+        ("I'm having a rhinoplasty next month. How long does swelling last?") still does.
+        """
+        parts = [p for p in _SEGMENTS.split(question.lower()) if p.strip()]
+        if len(parts) < 2:
+            return foreign
+        last = self.normalize(parts[-1])
+        if not any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in last):
+            return foreign
+        context: set[str] = set()
+        for part in parts[:-1]:
+            if _FIRST_PERSON.match(part):
+                toks = self.normalize(part)
+                context.update(
+                    t
+                    for i, t in enumerate(toks)
+                    if _PROCEDURE_CUES.isdisjoint(toks[max(0, i - 3) : i])
+                )
+        return [f for f in foreign if f in last or f not in context]
+
     def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
         """The comparator phrases (other treatments) that ``text`` names."""
         toks = self.normalize(text)
@@ -216,6 +247,8 @@ class Scope:
                 and not self._related_form(t)
             ):
                 foreign.append(t)
+        if foreign and not anchored:
+            foreign = self._beyond_context(question, foreign)
         # a weak anchor names the subject only when nothing in the question names another one
         anchored = anchored or (weak and not foreign and not comparators)
         return ScopeCheck(
@@ -226,6 +259,23 @@ class Scope:
             small_talk=_small_talk(toks),
         )
 
+
+# A question's parts: sentences, a dash between words, or a comma before a question word
+# ("I work nights, how long is the swelling?").
+_SEGMENTS = re.compile(
+    r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
+    r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
+    r"|when|where|which|who|should|has|have)\b)"
+)
+# a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
+_FIRST_PERSON = re.compile(
+    r"\s*(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
+    r"|as\s+an?)\b"
+)
+# words after which a foreign word is a procedure the asker has had or plans ("having a ...")
+_PROCEDURE_CUES = frozenset(
+    ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
+)
 
 # Contractions, as the tokenizer splits them ("doesn't" -> "doesn", "t") and as people type them
 # without the apostrophe ("doesnt", "theyre"): rarer than the foreign-word level in wordfreq and
@@ -314,6 +364,7 @@ def _sequences(toks: Sequence[str], longest: int) -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(toks[i : i + n]) for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
     )
+
 
 # Chat shorthand ("ppl", "tbh", "wks"): rarer than the foreign-word level in wordfreq and absent
 # from the sources, yet it never names another subject. (Shorthand for words retrieval needs,
