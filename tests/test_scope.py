@@ -270,3 +270,17 @@ def test_foreign_words_about_the_asker_are_context(scope: Scope) -> None:
     assert scope.check("I'm a hairdresser. What should I charge?").foreign
     # someone else's context is not the asker's
     assert scope.check("hairdressers love it. is the swelling common?").foreign
+
+
+def test_question_part_is_the_question_after_the_askers_context(scope: Scope) -> None:
+    asked = "I'm a nurse on nights. My shifts are long. Is sedation used for the harvest?"
+    assert scope.question_part(asked) == "is sedation used for the harvest"
+    assert scope.question_part("I work nights, is sedation used for the harvest?") == (
+        "is sedation used for the harvest"
+    )
+    assert scope.question_part("Is sedation used for the harvest?") is None  # one part
+    # context that mentions a procedure the asker had is kept with the question
+    assert scope.question_part("I had botox last week. Is the swelling common?") is None
+    # someone else's context, or a last part without a word of the subject, is no question part
+    assert scope.question_part("Nurses say so. Is sedation used for the harvest?") is None
+    assert scope.question_part("I'm a nurse. What should I charge?") is None

@@ -153,3 +153,16 @@ def test_answering_never_imports_scikit_learn() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_askers_context_does_not_bury_the_question(real_bot) -> None:  # type: ignore[no-untyped-def]
+    # the first sentence only says who asks; its words lower every score below the threshold
+    r = real_bot.ask("I'm a retired plumber with grandkids. What is nanofat actually made of?")
+    assert r.status.value == "answered"
+    assert r.answer.id == real_bot.ask("What is nanofat actually made of?").answer.id
+    # a treatment named in the question part itself still gets no match
+    assert real_bot.ask("I'm curious. How long does lip filler last?").status.value == "no_match"
+    # and context about a procedure the asker had stays part of the question
+    assert real_bot.ask("I had botox last week. How long does the swelling last?").status.value == (
+        "no_match"
+    )

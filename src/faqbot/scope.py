@@ -211,6 +211,25 @@ class Scope:
                 )
         return [f for f in foreign if f in last or f not in context]
 
+    def question_part(self, question: str) -> str | None:
+        """The question itself, when everything before it is the asker speaking of themselves.
+
+        "I'm a nursing student writing a report. What is nanofat actually made of?": the first
+        sentence adds words no entry uses and lowers every score. Returns the last part when
+        every earlier part is first-person, none mentions a procedure cue ("I had botox. How
+        long does the swelling last?" stays whole) and the last part has a domain word; else
+        None.
+        """
+        parts = [p for p in _SEGMENTS.split(question.lower()) if p.strip()]
+        if len(parts) < 2 or not all(_FIRST_PERSON.match(p) for p in parts[:-1]):
+            return None
+        if any(not _PROCEDURE_CUES.isdisjoint(self.normalize(p)) for p in parts[:-1]):
+            return None
+        last = self.normalize(parts[-1])
+        if not any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in last):
+            return None
+        return parts[-1]
+
     def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
         """The comparator phrases (other treatments) that ``text`` names."""
         toks = self.normalize(text)

@@ -147,6 +147,17 @@ class FaqBot:
         )
         if scope.comparator_only and not self._compares_with(ranking, scope):
             ranking = Ranking(False, None, [], [])  # about the other treatment: no suggestions
+        if ranking.best is None and not (scope.out_of_scope and not scope.comparator_only):
+            # the asker's own context can bury the question: try the question on its own
+            part = self.scope.question_part(question)
+            if part is not None:
+                part_scope = self.scope.check(part)
+                alone = self.retriever.rank(part, top_k=top_k, anchored=scope.anchored)
+                if alone.best is not None and (
+                    not part_scope.out_of_scope
+                    or (part_scope.comparator_only and self._compares_with(alone, part_scope))
+                ):
+                    ranking = alone
         if ranking.best is None:
             return AskResponse(
                 status=Status.no_match,
