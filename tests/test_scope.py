@@ -152,6 +152,9 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         # stem cells name the subject only when nothing else names another one
         "stem cell therapy for alzheimers",
         "how much does stem cell banking cost",
+        # other_subjects phrases made of words the sources use
+        "what training do you need to become a plastic surgeon",
+        "how do I register as a bone marrow donor",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -167,6 +170,8 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("I'm fairly lean, which parts of the body can they take the fat from?", "abdomen"),
         # ... but a question about combining the two reaches the entry that names it
         ("can fat be added during a facelift", "facelift"),
+        # bone marrow as a stem cell source is the sources' own subject
+        ("is fat a better stem cell source than bone marrow", "bone marrow"),
     ],
 )
 def test_real_kb_general_questions_with_context_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
