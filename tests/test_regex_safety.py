@@ -26,6 +26,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from faqbot import policy as policy_mod
+from faqbot import scope as scope_mod
 from faqbot import text as text_mod
 from faqbot.api import ID_RE, create_app
 from faqbot.features import make_normalizer
@@ -54,6 +55,13 @@ KNOWN: dict[str, str] = {
     ),
     r"[A-Za-z-]+": "review.unsupported_names: knowledge-base quotes and answers",
     r"[.?!;:,](?=\s|$)": "user: policy._CLAUSE_END, last_clause() on every question",
+    r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
+    r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
+    r"|when|where|which|who|should|has|have)\b)": (
+        "user: scope._SEGMENTS, question parts of questions with a foreign word or no answer"
+    ),
+    r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
+    r"|as\s+an?)\b": "user: scope._FIRST_PERSON, matched at the start of each question part",
 }
 
 RE_FUNCS = {
@@ -162,6 +170,11 @@ def adversarial_inputs() -> list[str]:
         "\u00e9" * N,
         "\U0001f600" * (N // 2),
         "x\u0301" * (N // 2),
+        ", " * (N // 2) + "what",
+        ", so " * (N // 5) + "whatx",
+        "so and " * (N // 7) + "i",
+        " - " * (N // 3) + "a",
+        "?!" * (N // 2) + " ",
     ]
 
 
@@ -189,6 +202,8 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         text_mod._ABBREV,
         ID_RE,
         policy_mod._CLAUSE_END,
+        scope_mod._SEGMENTS,
+        scope_mod._FIRST_PERSON,
     ):
         assert rx.pattern in KNOWN
 

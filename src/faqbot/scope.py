@@ -202,7 +202,7 @@ class Scope:
             return foreign
         context: set[str] = set()
         for part in parts[:-1]:
-            if _FIRST_PERSON.match(part):
+            if _FIRST_PERSON.match(part.lstrip()):
                 toks = self.normalize(part)
                 context.update(
                     t
@@ -221,7 +221,7 @@ class Scope:
         None.
         """
         parts = [p for p in _SEGMENTS.split(question.lower()) if p.strip()]
-        if len(parts) < 2 or not all(_FIRST_PERSON.match(p) for p in parts[:-1]):
+        if len(parts) < 2 or not all(_FIRST_PERSON.match(p.lstrip()) for p in parts[:-1]):
             return None
         if any(not _PROCEDURE_CUES.isdisjoint(self.normalize(p)) for p in parts[:-1]):
             return None
@@ -288,7 +288,7 @@ _SEGMENTS = re.compile(
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
 _FIRST_PERSON = re.compile(
-    r"\s*(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
+    r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
     r"|as\s+an?)\b"
 )
 # words after which a foreign word is a procedure the asker has had or plans ("having a ...")
