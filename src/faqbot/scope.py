@@ -14,10 +14,11 @@ similarity score cannot:
   is in scope whatever else it mentions.
 
 A foreign word only in a part where the asker speaks of themselves ("I'm a hairdresser. What
-does recovery involve at the donor site?") is context, not the subject (``_beyond_context``).
+does recovery involve at the donor site?") is context, not the subject (``_beyond_context``), and
+``question_part`` gives the service the question without that context.
 
-Word look-ups and three regular expressions without nested quantifiers (only for questions with
-a foreign word): linear in the question.
+Word look-ups, and two regular expressions without nested quantifiers that split a question into
+parts (only for questions with a foreign word or without an answer): linear in the question.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import STOP_WORDS, Normalizer
+from .text import fold
 
 
 class ScopeConfigError(ValueError):
@@ -185,6 +187,17 @@ class Scope:
             for t in toks
         )
 
+    def _parts(self, question: str) -> tuple[list[str], str, list[str]] | None:
+        """A question's parts before the last (folded), the last and its tokens, when there are
+        several parts and the last uses a domain word; else None."""
+        parts = [p.strip() for p in _SEGMENTS.split(fold(question)) if p.strip()]
+        if len(parts) < 2:
+            return None
+        last = self.normalize(parts[-1])
+        if not any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in last):
+            return None
+        return parts[:-1], parts[-1], last
+
     def _beyond_context(self, question: str, foreign: list[str]) -> list[str]:
         """The foreign words that name the question's subject, not only the asker's context.
 
@@ -194,15 +207,13 @@ class Scope:
         of the foreign words and does use a domain word. A word that follows a procedure cue
         ("I'm having a rhinoplasty next month. How long does swelling last?") still does.
         """
-        parts = [p for p in _SEGMENTS.split(question.lower()) if p.strip()]
-        if len(parts) < 2:
+        split = self._parts(question)
+        if split is None:
             return foreign
-        last = self.normalize(parts[-1])
-        if not any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in last):
-            return foreign
+        earlier, _, last = split
         context: set[str] = set()
-        for part in parts[:-1]:
-            if _FIRST_PERSON.match(part.lstrip()):
+        for part in earlier:
+            if _FIRST_PERSON.match(part):
                 toks = self.normalize(part)
                 context.update(
                     t
@@ -220,15 +231,16 @@ class Scope:
         long does the swelling last?" stays whole) and the last part has a domain word; else
         None.
         """
-        parts = [p for p in _SEGMENTS.split(question.lower()) if p.strip()]
-        if len(parts) < 2 or not all(_FIRST_PERSON.match(p.lstrip()) for p in parts[:-1]):
+        split = self._parts(question)
+        if split is None:
             return None
-        if any(not _PROCEDURE_CUES.isdisjoint(self.normalize(p)) for p in parts[:-1]):
+        earlier, last, _ = split
+        if not all(
+            _FIRST_PERSON.match(p) and _PROCEDURE_CUES.isdisjoint(self.normalize(p))
+            for p in earlier
+        ):
             return None
-        last = self.normalize(parts[-1])
-        if not any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in last):
-            return None
-        return parts[-1]
+        return last
 
     def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
         """The comparator phrases (other treatments) that ``text`` names."""

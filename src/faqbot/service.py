@@ -139,15 +139,13 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
+        excluded = scope.out_of_scope and not scope.comparator_only  # no answer, no suggestions
         ranking = self.retriever.rank(
-            question,
-            top_k=top_k,
-            out_of_scope=scope.out_of_scope and not scope.comparator_only,
-            anchored=scope.anchored,
+            question, top_k=top_k, out_of_scope=excluded, anchored=scope.anchored
         )
         if scope.comparator_only and not self._compares_with(ranking, scope):
             ranking = Ranking(False, None, [], [])  # about the other treatment: no suggestions
-        if ranking.best is None and not (scope.out_of_scope and not scope.comparator_only):
+        if ranking.best is None and not excluded:
             # the asker's own context can bury the question: try the question on its own
             part = self.scope.question_part(question)
             if part is not None:
