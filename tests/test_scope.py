@@ -155,6 +155,8 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         # other_subjects phrases made of words the sources use
         "what training do you need to become a plastic surgeon",
         "how do I register as a bone marrow donor",
+        # losing weight is not taking fat for grafting, however close the scores
+        "what is the quickest way to lose belly fat",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
