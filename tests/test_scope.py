@@ -170,6 +170,7 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("I'm a bit anxious, how long does the swelling usually last?", "swelling"),
         # taking the fat is the subject even without its name
         ("I'm fairly lean, which parts of the body can they take the fat from?", "abdomen"),
+        ("is it common to be sore where they take the fat", "sore"),
         # ... but a question about combining the two reaches the entry that names it
         ("can fat be added during a facelift", "facelift"),
         # bone marrow as a stem cell source is the sources' own subject
