@@ -104,6 +104,17 @@ def test_words_about_feelings_can_be_declared_neutral() -> None:
     assert with_neutral.check("nervous about rhinoplasty").foreign == ("rhinoplasty",)
 
 
+def test_shipped_scope_file_anchors_the_ways_people_say_fat_is_taken() -> None:
+    config = ScopeConfig.load(Path(__file__).resolve().parent.parent / "faq" / "scope.yaml")
+    s = Scope(config, Normalizer(), TEXTS)
+    for question in (
+        "is it common to be sore where they take the fat",
+        "the spot where they took the fat from is bruised, is that common",
+    ):
+        assert s.check(question).anchored, question
+    assert not s.check("how do they take the stitches out").anchored
+
+
 def test_shipped_scope_file_reads_and_keeps_family_words_neutral() -> None:
     config = ScopeConfig.load(Path(__file__).resolve().parent.parent / "faq" / "scope.yaml")
     s = Scope(config, Normalizer(), TEXTS)
@@ -170,7 +181,6 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("I'm a bit anxious, how long does the swelling usually last?", "swelling"),
         # taking the fat is the subject even without its name
         ("I'm fairly lean, which parts of the body can they take the fat from?", "abdomen"),
-        ("is it common to be sore where they take the fat", "sore"),
         # ... but a question about combining the two reaches the entry that names it
         ("can fat be added during a facelift", "facelift"),
         # bone marrow as a stem cell source is the sources' own subject
