@@ -258,8 +258,7 @@ class Scope:
         for t in toks:
             if (
                 t in STOP_WORDS
-                or t in _CONTRACTIONS
-                or t in _SHORTHAND
+                or t in _NEVER_FOREIGN
                 or not t.isalpha()
                 or len(t) < 3
                 or t in self.neutral
@@ -319,6 +318,16 @@ _CONTRACTIONS = frozenset(
     + ["ive", "youve", "weve", "theyve", "youre", "theyre", "youll", "theyll", "itll", "youd"]
     + ["theyd", "itd", "hes", "shes", "thats", "whats", "theres", "wheres", "whos", "hows"]
 )
+# Chat shorthand ("ppl", "tbh", "wks"): the same, and never another subject either. (Shorthand
+# for words retrieval needs, such as "ppl" or "yrs", is also mapped to the word itself in
+# faq/synonyms.yaml.)
+_SHORTHAND = frozenset(
+    ["ppl", "pls", "plz", "thx", "tho", "cuz", "coz", "cos", "abt", "smth", "omg", "tbh", "imo"]
+    + ["btw", "idk", "sorta", "dunno", "hun", "irl", "asap", "fyi", "nvm", "atm", "tmrw", "tmr"]
+    + ["hrs", "wks", "yrs", "mos", "min", "sry", "ty", "tysm", "prolly", "thru", "wat", "wut"]
+)
+# tokens the foreign-word scan skips: one look-up per token
+_NEVER_FOREIGN = _CONTRACTIONS | _SHORTHAND
 
 # "who are you", "how are you", "what can you do": addressed to the bot ("you") with no word
 # but a question word. A question with no subject at all ("how is it done", "who does it") is
@@ -395,13 +404,3 @@ def _sequences(toks: Sequence[str], longest: int) -> frozenset[tuple[str, ...]]:
     return frozenset(
         tuple(toks[i : i + n]) for n in range(1, longest + 1) for i in range(len(toks) - n + 1)
     )
-
-
-# Chat shorthand ("ppl", "tbh", "wks"): rarer than the foreign-word level in wordfreq and absent
-# from the sources, yet it never names another subject. (Shorthand for words retrieval needs,
-# such as "ppl" or "yrs", is also mapped to the word itself in faq/synonyms.yaml.)
-_SHORTHAND = frozenset(
-    ["ppl", "pls", "plz", "thx", "tho", "cuz", "coz", "cos", "abt", "smth", "omg", "tbh", "imo"]
-    + ["btw", "idk", "sorta", "dunno", "hun", "irl", "asap", "fyi", "nvm", "atm", "tmrw", "tmr"]
-    + ["hrs", "wks", "yrs", "mos", "min", "sry", "ty", "tysm", "prolly", "thru", "wat", "wut"]
-)

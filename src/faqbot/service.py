@@ -139,22 +139,13 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
-        excluded = scope.out_of_scope and not scope.comparator_only  # no answer, no suggestions
-        ranking = self.retriever.rank(
-            question, top_k=top_k, out_of_scope=excluded, anchored=scope.anchored
-        )
-        if scope.comparator_only and not self._compares_with(ranking, scope):
-            ranking = Ranking(False, None, [], [])  # about the other treatment: no suggestions
-        if ranking.best is None and not excluded:
+        ranking = self._rank(question, scope, top_k, scope.anchored)
+        if ranking.best is None and not self._excluded(scope):
             # the asker's own context can bury the question: try the question on its own
             part = self.scope.question_part(question)
             if part is not None:
-                part_scope = self.scope.check(part)
-                alone = self.retriever.rank(part, top_k=top_k, anchored=scope.anchored)
-                if alone.best is not None and (
-                    not part_scope.out_of_scope
-                    or (part_scope.comparator_only and self._compares_with(alone, part_scope))
-                ):
+                alone = self._rank(part, self.scope.check(part), top_k, scope.anchored)
+                if alone.best is not None:
                     ranking = alone
         if ranking.best is None:
             return AskResponse(
@@ -172,6 +163,21 @@ class FaqBot:
             disclaimer=DISCLAIMER,
             request_id=rid,
         )
+
+    @staticmethod
+    def _excluded(scope: ScopeCheck) -> bool:
+        """Out of scope for a reason no entry can lift (a foreign word, small talk): no answer
+        and no suggestions. A comparator alone may still be answered (``_compares_with``)."""
+        return scope.out_of_scope and not scope.comparator_only
+
+    def _rank(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
+        """The ranking for ``text`` under its scope check's rules."""
+        ranking = self.retriever.rank(
+            text, top_k=top_k, out_of_scope=self._excluded(scope), anchored=anchored
+        )
+        if scope.comparator_only and not self._compares_with(ranking, scope):
+            return Ranking(False, None, [], [])  # about the other treatment: no suggestions
+        return ranking
 
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the answer found about the other treatments the question names? A question about
