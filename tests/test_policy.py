@@ -270,6 +270,20 @@ def test_personal_questions_about_another_subject_are_not_refused(
     assert real_bot.ask(question).status.value == "no_match"
 
 
+@pytest.mark.parametrize(
+    "question", ["i have lupus, can i have this done?", "i have crohns can i get it"]
+)
+def test_personal_questions_an_entry_answers_are_refused_without_a_subject_word(
+    real_bot: FaqBot, question: str
+) -> None:
+    """"it" and "this" name no subject, so the scope check finds no word of it, yet the
+    knowledge base answers the question: it is about this subject after all, and personal."""
+    decision, scope = real_bot.decide(question)
+    assert scope.other_subject
+    assert decision.refuse and decision.reason == "personal_advice"
+    assert real_bot.ask(question).status.value == "refused"
+
+
 def test_personal_questions_without_rare_words_are_still_refused(real_bot: FaqBot) -> None:
     """The scope gate only lets a personal question through when it uses no word of the
     subject; a personal question in everyday words is about this one, and so is one whose only
