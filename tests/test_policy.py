@@ -276,7 +276,7 @@ def test_personal_questions_about_another_subject_are_not_refused(
 def test_personal_questions_an_entry_answers_are_refused_without_a_subject_word(
     real_bot: FaqBot, question: str
 ) -> None:
-    """"it" and "this" name no subject, so the scope check finds no word of it, yet the
+    """The words "it" and "this" name no subject, so the scope check finds no word of it, yet the
     knowledge base answers the question: it is about this subject after all, and personal."""
     decision, scope = real_bot.decide(question)
     assert scope.other_subject
