@@ -168,6 +168,11 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "how do I register as a bone marrow donor",
         # losing weight is not taking fat for grafting, however close the scores
         "what is the quickest way to lose belly fat",
+        # weight-loss medicines and joint replacements: English hardly knows the drug names
+        # (so they read as slips on this subject's words) and the sources use "knee" and "hip"
+        "does wegovy cause hair loss",
+        "how long is the recovery from a hip replacement",
+        "how long does a brazilian butt lift take to heal",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
