@@ -135,6 +135,31 @@ def test_other_treatment_is_answered_only_by_an_entry_about_it(
     assert bot.ask("how long is the downtime after nanofat or botox").status.value == "answered"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is fat safer than filler when it comes to blocking a blood vessel?",
+        "are allergic reactions less likely with your own fat than with fillers?",
+    ],
+)
+def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(
+    real_bot: FaqBot, question: str
+) -> None:
+    """The best entry (vascular occlusion, allergy) never names fillers; the next one above the
+    threshold compares fat with fillers, and answers. Without fat the question is about fillers
+    alone and gets no match (``test_the_askers_context_does_not_bury_the_question``)."""
+    scope = real_bot.scope.check(question)
+    assert scope.comparator_only
+    best = real_bot.retriever.rank(question).best
+    assert best is not None and not real_bot._comparators[best.entry_id]
+    r = real_bot.ask(question)
+    assert r.status.value == "answered" and r.answer.id != best.entry_id
+    assert scope.comparators <= real_bot._comparators[r.answer.id]
+    assert real_bot.ask(
+        "is filler safer when it comes to blocking a blood vessel?"
+    ).status.value == ("no_match")
+
+
 def test_answering_never_imports_scikit_learn() -> None:
     """Loading the index and answering use numpy and scipy only: scikit-learn is for building
     (importing it cost 1.4 s of every `faqbot ask`)."""

@@ -152,7 +152,7 @@ class Retriever:
         best = int(top[0])
         best_score = scores[best]
         runner_up = scores[int(top[1])] if top.size > 1 else 0.0
-        threshold = p.min_score_anchored if anchored else p.min_score
+        threshold = self.threshold(anchored)
         answered = (
             not out_of_scope
             and best_score >= threshold
@@ -176,6 +176,14 @@ class Retriever:
             if not out_of_scope and scores[i] >= p.suggest_ratio * threshold
         ]
         return Ranking(False, None, suggestions, [])
+
+    def threshold(self, anchored: bool) -> float:
+        """The score an answer needs (``min_score_anchored`` for questions naming the subject)."""
+        return self.params.min_score_anchored if anchored else self.params.min_score
+
+    def matched_terms(self, question: str, entry_id: str) -> list[str]:
+        """The question's word features found in one entry's phrasings or answer."""
+        return self._matched_terms(self.index.word(question)[0], self._ids.index(entry_id))
 
     def _matched_terms(self, word_idx: np.ndarray, entry_pos: int) -> list[str]:
         """The question's word features that occur in the entry's phrasings or answer."""

@@ -17,6 +17,9 @@ from .retrieval import Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
 
+# a question comparing another treatment with fat may be answered by any of this many best entries
+COMPARISON_CANDIDATES = 3
+
 log = logging.getLogger("faqbot")
 
 MAX_QUESTION_CHARS = 1000
@@ -172,12 +175,35 @@ class FaqBot:
 
     def _rank(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
         """The ranking for ``text`` under its scope check's rules."""
-        ranking = self.retriever.rank(
-            text, top_k=top_k, out_of_scope=self._excluded(scope), anchored=anchored
-        )
-        if scope.comparator_only and not self._compares_with(ranking, scope):
-            return Ranking(False, None, [], [])  # about the other treatment: no suggestions
-        return ranking
+        if not scope.comparator_only:
+            return self.retriever.rank(
+                text, top_k=top_k, out_of_scope=self._excluded(scope), anchored=anchored
+            )
+        wide = self.retriever.rank(text, top_k=max(top_k, COMPARISON_CANDIDATES), anchored=anchored)
+        if self._compares_with(wide, scope):
+            return Ranking(True, wide.best, wide.related[:top_k], wide.matched_terms)
+        return self._comparison(text, wide, scope, top_k, anchored)
+
+    def _comparison(
+        self, text: str, wide: Ranking, scope: ScopeCheck, top_k: int, anchored: bool
+    ) -> Ranking:
+        """A question that names another treatment and fat ("is the vascular occlusion risk
+        lower with fat than with fillers?") compares the two: when the best entry is not about
+        that treatment, the next entry above the answer threshold that compares with it
+        answers. Without fat, the question is about the other treatment alone ("how long does
+        lip filler last"): no answer and no suggestions."""
+        if "fat" in self.scope.normalize(text):
+            threshold = self.retriever.threshold(anchored)
+            for match in wide.related:
+                if match.score < threshold:
+                    break
+                terms = self.retriever.matched_terms(text, match.entry_id)
+                others = [m for m in ([wide.best] if wide.best else []) + wide.related]
+                related = [m for m in others if m is not match][:top_k]
+                candidate = Ranking(True, match, related, terms)
+                if self._compares_with(candidate, scope):
+                    return candidate
+        return Ranking(False, None, [], [])
 
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the answer found about the other treatments the question names? A question about
