@@ -173,6 +173,8 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "does wegovy cause hair loss",
         "how long is the recovery from a hip replacement",
         "how long does a brazilian butt lift take to heal",
+        # a weak anchor with no other word of the subject
+        "grafting a tree in spring",
     ],
 )
 def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -253,6 +255,10 @@ def test_weak_anchor_names_the_subject_only_when_nothing_else_is_named() -> None
     assert s.check("bone graft pain").out_of_scope
     # a strong anchor keeps the question in scope whatever else it names
     assert not s.check("can nanofat help a skin graft heal").out_of_scope
+    # another word of the subject must second the weak anchor: "graft" and common words alone
+    # ("how do you graft an apple tree" has none the sources do not use) are not enough
+    assert not s.check("how do you graft it").anchored
+    assert s.check("how do you graft it so it is permanent").anchored
 
 
 def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> None:

@@ -253,8 +253,11 @@ class Scope:
         anchored = bool(self.anchors.found_in(grams)) or self._misspelt_anchor(toks)
         foreign = [" ".join(p) for p in sorted(self.other_subjects.found_in(grams))]
         comparators = self.comparators.found_in(grams)
-        weak = bool(self.weak_anchors.found_in(grams))
-        domain = anchored or weak
+        weak_found = self.weak_anchors.found_in(grams)
+        weak_words = {w for phrase in weak_found for w in phrase}
+        domain = anchored or bool(weak_found)
+        # a word of the subject besides the weak anchor's own ("harvest" + "belly", not "moon")
+        seconded = False
         for t in toks:
             if (
                 t in STOP_WORDS
@@ -266,7 +269,9 @@ class Scope:
                 continue
             z = zipf(t)
             if t in self.vocabulary:
-                domain = domain or z < self.config.domain_zipf
+                rare = z < self.config.domain_zipf
+                domain = domain or rare
+                seconded = seconded or (rare and t not in weak_words)
             elif z == 0.0 and len(t) > 3:
                 # unknown to English: most likely a slip on one of this subject's words
                 # ("swelingg"), so the question is not taken for another subject
@@ -280,7 +285,8 @@ class Scope:
         if foreign and not anchored:
             foreign = self._beyond_context(question, foreign)
         # a weak anchor names the subject only when nothing in the question names another one
-        anchored = anchored or (weak and not foreign and not comparators)
+        # and another word of the subject seconds it
+        anchored = anchored or (bool(weak_found) and seconded and not foreign and not comparators)
         return ScopeCheck(
             anchored,
             tuple(foreign),
