@@ -64,6 +64,9 @@ URGENT = [
     "my partner has shaking chills the day after his fat transfer",
     "there is thick yellow fluid leaking from the harvest site on my thigh",
     "since the microfat this morning I can barely breathe",
+    "my thigh has been bleeding through the gauze since the harvest",
+    "blisters are forming on my cheek where they injected me, my skin is blistering",
+    "I have a stiff neck and a pounding headache since my fat transfer yesterday",
 ]
 
 
@@ -96,6 +99,8 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         # an urgent word in the asker's reading, not in their situation
         "I saw a news story saying fat injections can blind people, how common is that?",
         "is nanofat painful?? I have a terrible pain threshold",
+        # stiff skin is not a stiff neck with a headache
+        "my grandad's neck skin is stiff after radiotherapy, is nanofat used on radiated skin?",
     ],
 )
 def test_general_questions_about_urgent_signs_are_not_urgent(

@@ -297,7 +297,8 @@ _FEVER_READINGS = " ".join(
 )
 _ALARMING_ALONE = _words(
     "fever feverish chill pus oozing blind blindness breathless breathlessness blanched blanching "
-    "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled"
+    "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled "
+    "blistering"
 )
 _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     # vision
@@ -323,8 +324,10 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     # bleeding that does not stop
     (
         _words("bleeding bleed bleeds bled blood"),
-        _words("stop stopping heavy heavily soaked soaking pouring gushing"),
+        _words("stop stopping stopped heavy heavily soaked soaking pouring gushing through keep"),
     ),
+    # a headache with a stiff neck
+    (_words("headache headaches"), _words("stiff")),
     # pain that is severe or getting worse
     (
         _words("pain"),
@@ -395,8 +398,9 @@ def _cannot_see(tokens: list[str]) -> bool:
 
 
 def urgent_sign(tokens: list[str]) -> bool:
-    """Does the question name an urgent symptom (vision change, blanching skin, severe or
-    worsening pain, infection signs, breathing trouble)?"""
+    """Does the question name an urgent symptom (vision change, blanching or blistering skin,
+    severe or worsening pain, bleeding that does not stop, infection signs, a headache with a
+    stiff neck, breathing trouble)?"""
     present = set(tokens)
     if "pain" in present and not _PAIN_TRAIT.isdisjoint(tokens):
         # "my pain tolerance is terrible" describes the person, not a symptom
