@@ -275,9 +275,7 @@ def test_personal_questions_about_another_subject_are_not_refused(
     assert real_bot.ask(question).status.value == "no_match"
 
 
-@pytest.mark.parametrize(
-    "question", ["i have lupus, can i have this done?", "i have crohns can i get it"]
-)
+@pytest.mark.parametrize("question", ["at 72 am i too old for this", "i'm 72, am i too old for it"])
 def test_personal_questions_an_entry_answers_are_refused_without_a_subject_word(
     real_bot: FaqBot, question: str
 ) -> None:

@@ -261,6 +261,18 @@ def test_weak_anchor_names_the_subject_only_when_nothing_else_is_named() -> None
     assert s.check("how do you graft it so it is permanent").anchored
 
 
+def test_scope_file_reads_conditions(tmp_path: Path) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text("anchors: [nanofat]\nconditions: [medical condition]\n")
+    config = ScopeConfig.load(path)
+    assert config.conditions == ("medical condition",)
+    scope = Scope(config, Normalizer([["medical condition", "diabetes"]]), TEXTS)
+    assert scope.conditions == {"medical_condition"}  # the group head, as questions normalise
+    path.write_text("anchors: [nanofat]\nconditions: diabetes\n")
+    with pytest.raises(ScopeConfigError, match="conditions"):
+        ScopeConfig.load(path)
+
+
 def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> None:
     path = tmp_path / "scope.yaml"
     path.write_text("anchors: [nanofat]\nweak_anchors: [graft]\nother_subjects: [skin graft]\n")

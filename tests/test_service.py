@@ -160,6 +160,30 @@ def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(
     ).status.value == ("no_match")
 
 
+@pytest.mark.parametrize("question", ["what causes eczema", "how do you treat rosacea"])
+def test_a_question_about_a_condition_itself_gets_no_match(real_bot: FaqBot, question: str) -> None:
+    """The entries on who can have nanofat with a condition match these through the
+    condition's name alone; nothing else in the question is about this subject."""
+    assert real_bot.retriever.rank(question).best is not None
+    r = real_bot.ask(question)
+    assert r.status.value == "no_match" and r.related == []
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        # "have it done" names the procedure, and the condition seconds it
+        ("can diabetics have it done", "candidates-medical-conditions"),
+        ("is eczema on the face a reason to wait", "candidates-active-infection"),
+    ],
+)
+def test_a_question_about_a_condition_and_the_procedure_is_answered(
+    real_bot: FaqBot, question: str, entry: str
+) -> None:
+    r = real_bot.ask(question)
+    assert r.status.value == "answered" and r.answer.id == entry
+
+
 def test_answering_never_imports_scikit_learn() -> None:
     """Loading the index and answering use numpy and scipy only: scikit-learn is for building
     (importing it cost 1.4 s of every `faqbot ask`)."""

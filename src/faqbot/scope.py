@@ -55,6 +55,9 @@ class ScopeConfig:
     weak_anchors: tuple[str, ...] = ()
     # phrases of the sources' own words that name another subject ("skin graft", "bone graft")
     other_subjects: tuple[str, ...] = ()
+    # health conditions (synonyms.yaml group heads): a question that names one but not the
+    # subject, and shares no other word with the entry found, is about the condition
+    conditions: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -71,7 +74,14 @@ class ScopeConfig:
         if not isinstance(data, dict):
             raise ScopeConfigError(path, "must be a mapping")
         lists = {}
-        for key in ("anchors", "comparators", "neutral", "weak_anchors", "other_subjects"):
+        for key in (
+            "anchors",
+            "comparators",
+            "neutral",
+            "weak_anchors",
+            "other_subjects",
+            "conditions",
+        ):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
                 raise ScopeConfigError(path, f"{key!r} must be a list of strings")
@@ -86,6 +96,7 @@ class ScopeConfig:
             neutral=lists["neutral"],
             weak_anchors=lists["weak_anchors"],
             other_subjects=lists["other_subjects"],
+            conditions=lists["conditions"],
             **levels,
         )
 
@@ -159,6 +170,8 @@ class Scope:
                 p[0] for p in self.anchors.set if len(p) == 1 and len(p[0]) >= 7 and p[0].isalpha()
             )
         )
+        # the tokens that name a health condition once normalised ("diabetes" -> the group head)
+        self.conditions = frozenset(t for c in config.conditions for t in normalizer(c))
         # words about how the asker feels ("nervous", "a bit of a wimp"): never another subject
         self.neutral = frozenset(t for word in config.neutral for t in normalizer(word))
         vocab: set[str] = set()
@@ -262,7 +275,7 @@ class Scope:
             if (
                 t in STOP_WORDS
                 or t in _NEVER_FOREIGN
-                or not t.isalpha()
+                or not t.replace("_", "").isalpha()  # a synonyms.yaml group head counts
                 or len(t) < 3
                 or t in self.neutral
             ):

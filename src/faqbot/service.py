@@ -142,12 +142,12 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
-        ranking = self._rank(question, scope, top_k, scope.anchored)
+        ranking = self._answer(question, scope, top_k, scope.anchored)
         if ranking.best is None and not self._excluded(scope):
             # the asker's own context can bury the question: try the question on its own
             part = self.scope.question_part(question)
             if part is not None:
-                alone = self._rank(part, self.scope.check(part), top_k, scope.anchored)
+                alone = self._answer(part, self.scope.check(part), top_k, scope.anchored)
                 if alone.best is not None:
                     ranking = alone
         if ranking.best is None:
@@ -204,6 +204,31 @@ class FaqBot:
                 if self._compares_with(candidate, scope):
                     return candidate
         return Ranking(False, None, [], [])
+
+    def _answer(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
+        """The ranking that answers ``text``: :meth:`_rank`, unless the text is about a health
+        condition rather than this subject."""
+        ranking = self._rank(text, scope, top_k, anchored)
+        if self._about_a_condition(text, ranking, scope):
+            return Ranking(False, None, [], [])
+        return ranking
+
+    def _about_a_condition(self, question: str, ranking: Ranking, scope: ScopeCheck) -> bool:
+        """Is the question about a health condition itself? "what causes type 2 diabetes" finds
+        the entry on who can have nanofat with a medical condition through "diabetes" alone. A
+        question that names a condition (``scope.yaml``'s ``conditions``) and not the subject,
+        and shares no word with the entry found besides the condition and the question words,
+        is about the condition: no answer, no suggestions. The refusal check does not apply
+        this ("i have hashimotos can i do it" is a personal question about the procedure)."""
+        conditions = self.scope.conditions
+        if ranking.best is None or scope.anchored or not conditions:
+            return False
+        if conditions.isdisjoint(self.scope.normalize(question)):
+            return False
+        return not any(
+            " " not in t and t not in conditions and t not in QUESTION_WORDS
+            for t in ranking.matched_terms
+        )
 
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the answer found about the other treatments the question names? A question about
