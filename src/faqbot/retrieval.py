@@ -59,6 +59,7 @@ class Retriever:
         self.params = params or RetrievalParams()
         rows = index.rows
         self._ids = index.entry_ids
+        self._position = {entry_id: pos for pos, entry_id in enumerate(self._ids)}
         starts = (
             np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]) if rows.size else np.zeros(0, int)
         )
@@ -183,7 +184,7 @@ class Retriever:
 
     def matched_terms(self, question: str, entry_id: str) -> list[str]:
         """The question's word features found in one entry's phrasings or answer."""
-        return self._matched_terms(self.index.word(question)[0], self._ids.index(entry_id))
+        return self._matched_terms(self.index.word(question)[0], self._position[entry_id])
 
     def _matched_terms(self, word_idx: np.ndarray, entry_pos: int) -> list[str]:
         """The question's word features that occur in the entry's phrasings or answer."""

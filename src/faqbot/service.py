@@ -198,7 +198,7 @@ class FaqBot:
                 if match.score < threshold:
                     break
                 terms = self.retriever.matched_terms(text, match.entry_id)
-                others = [m for m in ([wide.best] if wide.best else []) + wide.related]
+                others = ([wide.best] if wide.best else []) + wide.related
                 related = [m for m in others if m is not match][:top_k]
                 candidate = Ranking(True, match, related, terms)
                 if self._compares_with(candidate, scope):
@@ -250,7 +250,7 @@ class FaqBot:
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
         sound urgent. A question that uses no word of this subject but that an entry answers
-        ("i have lupus, can i have this done?": "this" is the procedure) is about this one."""
+        ("at 72 am i too old for this": "this" is the procedure) is about this one."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
         if (
