@@ -140,6 +140,9 @@ def test_other_treatment_is_answered_only_by_an_entry_about_it(
     [
         "is fat safer than filler when it comes to blocking a blood vessel?",
         "are allergic reactions less likely with your own fat than with fillers?",
+        # no "fat", but a comparison word says what the question compares
+        "vascular occlusion risk compared with fillers",
+        "is the allergy risk lower than with fillers",
     ],
 )
 def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(

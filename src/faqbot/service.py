@@ -19,6 +19,8 @@ from .settings import Settings
 
 # a question comparing another treatment with fat may be answered by any of this many best entries
 COMPARISON_CANDIDATES = 3
+# words that make a question naming another treatment a comparison (normalised tokens)
+_COMPARING = frozenset(["fat", "compared", "compare", "comparison", "versus", "vs", "than"])
 
 log = logging.getLogger("faqbot")
 
@@ -187,12 +189,13 @@ class FaqBot:
     def _comparison(
         self, text: str, wide: Ranking, scope: ScopeCheck, top_k: int, anchored: bool
     ) -> Ranking:
-        """A question that names another treatment and fat ("is the vascular occlusion risk
-        lower with fat than with fillers?") compares the two: when the best entry is not about
-        that treatment, the next entry above the answer threshold that compares with it
-        answers. Without fat, the question is about the other treatment alone ("how long does
-        lip filler last"): no answer and no suggestions."""
-        if "fat" in self.scope.normalize(text):
+        """A question that names another treatment and fat, or a comparison word ("is the
+        vascular occlusion risk lower with fat than with fillers?", "allergy risk compared to
+        fillers"), compares the two: when the best entry is not about that treatment, the next
+        entry above the answer threshold that compares with it answers. Otherwise the question
+        is about the other treatment alone ("how long does lip filler last"): no answer and no
+        suggestions."""
+        if not _COMPARING.isdisjoint(self.scope.normalize(text)):
             threshold = self.retriever.threshold(anchored)
             for match in wide.related:
                 if match.score < threshold:
