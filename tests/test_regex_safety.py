@@ -27,6 +27,7 @@ from fastapi.testclient import TestClient
 
 from faqbot import policy as policy_mod
 from faqbot import scope as scope_mod
+from faqbot import spelling as spelling_mod
 from faqbot import text as text_mod
 from faqbot.api import ID_RE, create_app
 from faqbot.features import make_normalizer
@@ -54,6 +55,7 @@ KNOWN: dict[str, str] = {
         "review._NAME: knowledge-base answers"
     ),
     r"[A-Za-z-]+": "review.unsupported_names: knowledge-base quotes and answers",
+    r"[a-z]+": "user: spelling._WORD, the words of every question (Speller.correct)",
     r"[.?!;:,](?=\s|$)": "user: policy._CLAUSE_END, last_clause() on every question",
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
     r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
@@ -204,6 +206,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         policy_mod._CLAUSE_END,
         scope_mod._SEGMENTS,
         scope_mod._FIRST_PERSON,
+        spelling_mod._WORD,
     ):
         assert rx.pattern in KNOWN
 
@@ -214,7 +217,9 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
 @pytest.mark.parametrize("s", adversarial_inputs(), ids=lambda s: f"{s[:8]!r}x{len(s)}")
 def test_question_normalisation_is_linear(s: str) -> None:
     norm = make_normalizer([["nanofat", "nano fat"], ["recovery", "downtime"]])
+    speller = spelling_mod.Speller.from_texts(["nanofat price swelling"])
     fns = (text_mod.fold, text_mod.tokens, text_mod.collapse_ws, text_mod.phrasing_key, norm)
+    fns += (speller.correct,)
     for fn in (*fns, policy_mod.last_clause):
         took = _timed(fn, s)
         assert took < BOUND_S, f"{fn} took {took:.2f}s"

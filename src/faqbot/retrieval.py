@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .index import ROW_ANSWER, Index
+from .spelling import Speller
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,12 @@ class Ranking:
 
 
 class Retriever:
-    def __init__(self, index: Index, params: RetrievalParams | None = None) -> None:
+    def __init__(
+        self, index: Index, params: RetrievalParams | None = None, speller: Speller | None = None
+    ) -> None:
         self.index = index
         self.params = params or RetrievalParams()
+        self.speller = speller  # slips corrected before ranking (spelling.py)
         rows = index.rows
         self._ids = index.entry_ids
         self._position = {entry_id: pos for pos, entry_id in enumerate(self._ids)}
@@ -80,6 +84,8 @@ class Retriever:
         known word ("how") matches an entry well.
         """
         a = self.params.word_weight
+        if self.speller is not None:
+            question = self.speller.correct(question)
         wi, ww, wcov = self.index.word(question)
         ci, cw, ccov = self.index.char(question)
         return (

@@ -16,6 +16,7 @@ from .policy import Decision, Policy
 from .retrieval import Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
+from .spelling import Speller
 
 # a question comparing another treatment with fat may be answered by any of this many best entries
 COMPARISON_CANDIDATES = 3
@@ -123,7 +124,8 @@ class FaqBot:
         texts = [s.text for s in kb.sources.values()]
         texts += [t for e in kb.entries for t in (e.question, *e.alternates, e.answer)]
         scope = Scope(kb.scope, normalizer, texts)
-        return cls(kb, index, Retriever(index, params), policy, scope)
+        speller = Speller.from_texts([*texts, *(t for g in kb.synonyms for t in g)])
+        return cls(kb, index, Retriever(index, params, speller), policy, scope)
 
     # ------------------------------------------------------------------ answering
 

@@ -1,0 +1,81 @@
+"""Query-side spelling correction: "nanofat pirce" -> "nanofat price".
+
+Character trigrams forgive most slips, but not a swapped or dropped letter in a short word:
+"pirce" shares one trigram with "price", "sweling" few with "swelling". A word of the question
+that neither the knowledge base nor English knows (``wordfreq``), and that is one edit (a
+letter deleted, inserted, replaced, or two neighbours swapped) from a word the knowledge base
+uses, is read as that word; among several, the one the knowledge base uses most. Ordinary
+English words are never changed ("pride" stays "pride"), nor are short words, where one edit
+reaches too many others.
+
+Only ranking uses the corrected text; the refusal policy and the scope check read the question
+as typed (a slip is already no foreign word to the scope check).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from .scope import zipf
+from .text import fold
+
+_WORD = re.compile(r"[a-z]+")
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+MIN_LENGTH = 4  # shorter words have too many neighbours one edit away
+MAX_LENGTH = 30  # longer than any word of the knowledge base: no edit list for a pasted blob
+# words at least this common in English (Zipf scale) are words, not slips ("needled", 1.8);
+# "pregant" (1.3) and "canula" (1.0) are slips English text makes often enough to be counted
+ENGLISH_ZIPF = 1.5
+
+
+class Speller:
+    def __init__(self, counts: Counter[str]) -> None:
+        self.counts = counts
+
+    @classmethod
+    def from_texts(cls, texts: Iterable[str]) -> Speller:
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(_WORD.findall(fold(text)))
+        return cls(counts)
+
+    def correct(self, question: str) -> str:
+        """``question`` with every slip replaced (folded to lower case when anything is)."""
+        text = fold(question)
+        changed = False
+        out = []
+        pos = 0
+        for m in _WORD.finditer(text):
+            fixed = self.word(m.group())
+            if fixed is not None:
+                out.append(text[pos : m.start()])
+                out.append(fixed)
+                pos = m.end()
+                changed = True
+        if not changed:
+            return question
+        out.append(text[pos:])
+        return "".join(out)
+
+    def word(self, word: str) -> str | None:
+        """The knowledge-base word ``word`` is a slip for, or None."""
+        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word in self.counts:
+            return None
+        if zipf(word) >= ENGLISH_ZIPF:
+            return None
+        known = [w for w in _edits(word) if w in self.counts]
+        if not known:
+            return None
+        return max(sorted(known), key=self.counts.__getitem__)
+
+
+def _edits(word: str) -> set[str]:
+    """Every string one deletion, swap of neighbours, replacement or insertion from ``word``."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + swaps + replaces + inserts)
