@@ -67,6 +67,9 @@ URGENT = [
     "my thigh has been bleeding through the gauze since the harvest",
     "blisters are forming on my cheek where they injected me, my skin is blistering",
     "I have a stiff neck and a pounding headache since my fat transfer yesterday",
+    # no person named, but "got" puts the sign in someone's situation
+    "got a fever after the fat grafting",
+    "got pus at the injection site after fat transfer",
 ]
 
 
@@ -99,6 +102,8 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         # an urgent word in the asker's reading, not in their situation
         "I saw a news story saying fat injections can blind people, how common is that?",
         "is nanofat painful?? I have a terrible pain threshold",
+        # "got" in a question about people in general
+        "if you got a fever after fat transfer what does it mean",
         # stiff skin is not a stiff neck with a headache
         "my grandad's neck skin is stiff after radiotherapy, is nanofat used on radiated skin?",
     ],

@@ -360,7 +360,7 @@ _PAIN_TRAIT = _words("tolerance threshold")
 # Words that put the sign in someone's present situation rather than in a general question.
 _SITUATION = _words(
     "i im me my mine myself we our she he her his him they their them suddenly sudden now today "
-    "tonight yesterday currently right ago since hour hours minute minutes morning started "
+    "tonight yesterday currently right ago since hour hours minute minutes morning started got "
     "starting still keeps"
 )
 
