@@ -73,6 +73,20 @@ URGENT = [
 ]
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        # the classifier alone scores these 0.33 and 0.24, under the threshold
+        "my upper lip graft feels firm, what can I do about it",
+        "the graft in my temple feels firm, what should i do",
+    ],
+)
+def test_asking_what_to_do_is_personal(real_bot: FaqBot, question: str) -> None:
+    """The eval sample refuses "my face feels numb after nanofat, what should I do?"."""
+    d = real_bot.policy.decide(question)
+    assert d.refuse and d.reason == "personal_advice", d
+
+
 @pytest.mark.parametrize("question", PERSONAL)
 def test_personal_questions_are_refused(real_bot: FaqBot, question: str) -> None:
     d = real_bot.policy.decide(question)

@@ -397,6 +397,19 @@ def _cannot_see(tokens: list[str]) -> bool:
     return False
 
 
+_WHAT_TO_DO = frozenset(
+    [("should", "i", "do"), ("can", "i", "do"), ("do", "i", "do"), ("would", "i", "do")]
+    + [("i", "should", "do")]
+)
+
+
+def asks_what_to_do(tokens: list[str]) -> bool:
+    """Does the question ask "what should I do" (or "what can I do", "what i should do")?"""
+    return any(
+        t == "what" and tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO for i, t in enumerate(tokens)
+    )
+
+
 def urgent_sign(tokens: list[str]) -> bool:
     """Does the question name an urgent symptom (vision change, blanching or blistering skin,
     severe or worsening pain, bleeding that does not stop, infection signs, a headache with a
@@ -480,8 +493,10 @@ class Policy:
 
     def decide(self, question: str) -> Decision:
         p = self.probability(question)
-        personal = p >= self.threshold
         toks = self.normalize(question)
+        # "what should I do" asks for advice whatever the classifier says (every such
+        # question in the training and probe sets is personal, or about another subject)
+        personal = p >= self.threshold or asks_what_to_do(toks)
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
         # cause blindness, how rare is that?").
