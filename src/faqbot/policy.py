@@ -8,7 +8,8 @@ Two parts:
   ``faq/policy/train.tsv`` and ``dev.tsv`` (see ``index.POLICY_TRAIN_FILES``) and stored as plain
   arrays in the index;
 - hand-written rules for urgent symptoms, where a rule is clearer than a model. A question is
-  refused as urgent when it names an urgent symptom and is about someone's own situation.
+  refused as urgent when it names an urgent symptom and is about someone's own situation. One
+  more rule: a question that asks "what should I do" asks for advice.
 
 The rules are plain word look-ups over tokens (no regular expressions with repetition), so no
 input can make them slow.

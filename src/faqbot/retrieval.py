@@ -1,5 +1,8 @@
 """Ranking: a question in, the best entries with scores out. Nothing else.
 
+A question's slips ("pirce") are first read as the knowledge-base words they are one edit from
+(``spelling.py``), when a speller is given.
+
 An entry's score combines three pieces of evidence as a noisy-OR (each can only raise it):
 
     score = 1 - (1 - best) * (1 - support_weight * second) * (1 - min(1, answer_weight * answer))
