@@ -398,9 +398,15 @@ def _cannot_see(tokens: list[str]) -> bool:
     return False
 
 
+# the words after "what": "what should i do", "what can i do", "what i should do" ...
 _WHAT_TO_DO = frozenset(
-    [("should", "i", "do"), ("can", "i", "do"), ("do", "i", "do"), ("would", "i", "do")]
-    + [("i", "should", "do")]
+    [
+        ("should", "i", "do"),
+        ("can", "i", "do"),
+        ("do", "i", "do"),
+        ("would", "i", "do"),
+        ("i", "should", "do"),
+    ]
 )
 
 

@@ -199,12 +199,12 @@ class FaqBot:
         suggestions."""
         if not _COMPARING.isdisjoint(self.scope.normalize(text)):
             threshold = self.retriever.threshold(anchored)
+            found = ([wide.best] if wide.best else []) + wide.related
             for match in wide.related:
                 if match.score < threshold:
                     break
                 terms = self.retriever.matched_terms(text, match.entry_id)
-                others = ([wide.best] if wide.best else []) + wide.related
-                related = [m for m in others if m is not match][:top_k]
+                related = [m for m in found if m is not match][:top_k]
                 candidate = Ranking(True, match, related, terms)
                 if self._compares_with(candidate, scope):
                     return candidate
@@ -230,10 +230,7 @@ class FaqBot:
             return False
         if conditions.isdisjoint(self.scope.normalize(question)):
             return False
-        return not any(
-            " " not in t and t not in conditions and t not in QUESTION_WORDS
-            for t in ranking.matched_terms
-        )
+        return not _shares_a_word(ranking, besides=conditions)
 
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the answer found about the other treatments the question names? A question about
@@ -246,9 +243,8 @@ class FaqBot:
         if best is None or not scope.comparators <= self._comparators[best.entry_id]:
             return False
         # words any comparison shares with any entry say nothing about what it is about
-        uninformative = {t for phrase in scope.comparators for t in phrase}
-        uninformative |= QUESTION_WORDS | {"vs", "versus"}
-        return any(" " not in term and term not in uninformative for term in ranking.matched_terms)
+        names = {t for phrase in scope.comparators for t in phrase}
+        return _shares_a_word(ranking, besides=names | {"vs", "versus"})
 
     def decide(self, question: str) -> tuple[Decision, ScopeCheck]:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
@@ -295,3 +291,11 @@ class FaqBot:
         return Related(
             id=match.entry_id, question=entry.question if entry else "", score=match.score
         )
+
+
+def _shares_a_word(ranking: Ranking, besides: frozenset[str] | set[str]) -> bool:
+    """Does the question share a word with the entry found, other than ``besides``, the question
+    words and word pairs?"""
+    return any(
+        " " not in t and t not in besides and t not in QUESTION_WORDS for t in ranking.matched_terms
+    )

@@ -44,20 +44,8 @@ class Speller:
     def correct(self, question: str) -> str:
         """``question`` with every slip replaced (folded to lower case when anything is)."""
         text = fold(question)
-        changed = False
-        out = []
-        pos = 0
-        for m in _WORD.finditer(text):
-            fixed = self.word(m.group())
-            if fixed is not None:
-                out.append(text[pos : m.start()])
-                out.append(fixed)
-                pos = m.end()
-                changed = True
-        if not changed:
-            return question
-        out.append(text[pos:])
-        return "".join(out)
+        fixed = _WORD.sub(lambda m: self.word(m.group()) or m.group(), text)
+        return question if fixed == text else fixed
 
     def word(self, word: str) -> str | None:
         """The knowledge-base word ``word`` is a slip for, or None."""
