@@ -94,6 +94,8 @@ def test_stale_index_is_refused(kb_dir: Path, tmp_path: Path) -> None:
         "garbage_manifest",
         "wrong_shape",
         "pickled_npy",
+        "negative_document",
+        "decreasing_indptr",
     ],
 )
 def test_damaged_index_gives_clear_error(kb_dir: Path, tmp_path: Path, damage: str) -> None:
@@ -113,6 +115,15 @@ def test_damaged_index_gives_clear_error(kb_dir: Path, tmp_path: Path, damage: s
         np.save(out / "rows.npy", np.zeros(3, dtype=np.int32))
     elif damage == "pickled_npy":
         np.save(out / "coef_policy.npy", np.array([{"x": 1}], dtype=object), allow_pickle=True)
+    elif damage in ("negative_document", "decreasing_indptr"):
+        # same sizes, bad values: the scoring kernels would read or write out of bounds
+        with np.load(out / "matrix.npz", allow_pickle=False) as z:
+            raw = {k: z[k].copy() for k in z.files}
+        if damage == "negative_document":
+            raw["indices"][0] = -1
+        else:
+            raw["indptr"][1], raw["indptr"][2] = raw["indptr"][2], raw["indptr"][1] - 1
+        np.savez(out / "matrix.npz", **raw)
     with pytest.raises(IndexUnavailable, match="faqbot build"):
         load_index(out, kb)
 

@@ -48,6 +48,21 @@ def test_fast_scores_equal_scikit_learn(real_bot: FaqBot) -> None:
     _assert_scores_equal_scikit_learn(real_bot.kb, real_bot.index)
 
 
+def test_direct_kernel_scores_equal_scipys_public_path(real_bot: FaqBot) -> None:
+    """The gather that calls scipy's C kernels directly scores as ``csr[idx].T @ w`` does, and
+    refuses term indices outside the matrix instead of reading past it."""
+    index = real_bot.index
+    for q in _questions():
+        idx, w, _ = real_bot.retriever._query(q)
+        np.testing.assert_allclose(
+            index.matrix.scores(idx, w), index.matrix.public_scores(idx, w), rtol=0, atol=1e-12
+        )
+    n_terms = index.matrix.indptr.size - 1
+    for bad in (n_terms, -1):
+        with pytest.raises(IndexError):
+            index.matrix.scores(np.array([0, bad]), np.array([0.5, 0.5]))
+
+
 def test_pruning_common_char_ngrams_equals_scikit_learn_max_df(
     real_bot: FaqBot, tmp_path: Path
 ) -> None:
