@@ -283,6 +283,46 @@ def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> Non
         ScopeConfig.load(path)
 
 
+def test_a_gap_is_out_of_scope_even_when_anchored(tmp_path: Path) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text("anchors: [nanofat]\ncomparators: [botox]\ngaps: [insurance, payment plan]\n")
+    config = ScopeConfig.load(path)
+    assert config.gaps == ("insurance", "payment plan")
+    s = Scope(config, Normalizer(), [*TEXTS, "Botox is temporary."])
+    check = s.check("does insurance cover nanofat")
+    assert check.anchored and check.gaps == ("insurance",) and check.out_of_scope
+    assert s.check("do you offer payment plans for nanofat").gaps == ("payment plan",)
+    assert not s.check("how do I plan for nanofat").out_of_scope  # "plan" alone is no gap
+    assert not s.check("is botox covered by insurance").comparator_only  # no entry lifts a gap
+    path.write_text("anchors: [nanofat]\ngaps: insurance\n")
+    with pytest.raises(ScopeConfigError, match="gaps"):
+        ScopeConfig.load(path)
+
+
+def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """A gap the sources did cover would turn answerable questions away."""
+    scope = real_bot.scope
+    assert scope.gaps.set, "scope.yaml lists gaps"
+    kb = real_bot.kb
+    texts = [src.text for src in kb.sources.values()]
+    texts += [t for e in kb.entries for t in (e.question, *e.alternates, e.answer)]
+    for text in texts:
+        assert not scope.check(text).gaps, text[:80]
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does insurance cover nanofat",
+        "nanofat for cellulite?",
+        "do you offer financing for fat transfer",
+    ],
+)
+def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask(question)
+    assert r.status.value == "no_match" and r.related == [], question
+
+
 def test_contractions_are_not_foreign(scope: Scope) -> None:
     # split by the tokenizer ("doesn", "t") or typed without the apostrophe ("doesnt")
     for question in (

@@ -11,7 +11,10 @@ similarity score cannot:
   ``wordfreq`` lists). A typo ("diabetis") or a made-up word is unknown to wordfreq and is not
   foreign: the character n-grams deal with typos.
 - *anchors*: terms that name the subject itself (``faq/scope.yaml``). A question with an anchor
-  is in scope whatever else it mentions.
+  is in scope whatever else it mentions, except:
+- *gaps*: subjects next to this one that users ask about and the sources never cover
+  ("insurance", "cellulite", also ``faq/scope.yaml``). "Does insurance cover nanofat?" names
+  the subject, and an entry on cost scores well, but nothing in the sources answers it.
 
 A foreign word only in a part where the asker speaks of themselves ("I'm a hairdresser. What
 does recovery involve at the donor site?") is context, not the subject (``_beyond_context``), and
@@ -58,6 +61,9 @@ class ScopeConfig:
     # health conditions (synonyms.yaml group heads): a question that names one but not the
     # subject, and shares no other word with the entry found, is about the condition
     conditions: tuple[str, ...] = ()
+    # subjects next to this one that the sources never cover ("insurance", "cellulite"): a
+    # question naming one gets no answer even when it names the subject
+    gaps: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -81,6 +87,7 @@ class ScopeConfig:
             "weak_anchors",
             "other_subjects",
             "conditions",
+            "gaps",
         ):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
@@ -97,6 +104,7 @@ class ScopeConfig:
             weak_anchors=lists["weak_anchors"],
             other_subjects=lists["other_subjects"],
             conditions=lists["conditions"],
+            gaps=lists["gaps"],
             **levels,
         )
 
@@ -127,6 +135,7 @@ class ScopeCheck:
     # the other treatments it names that the sources only compare with ("filler", "botox")
     comparators: frozenset[tuple[str, ...]] = frozenset()
     small_talk: bool = False  # speaks to the bot about nothing else ("who are you")
+    gaps: tuple[str, ...] = ()  # subjects the sources never cover ("insurance"), as named
 
     @property
     def comparator(self) -> bool:
@@ -134,13 +143,17 @@ class ScopeCheck:
 
     @property
     def out_of_scope(self) -> bool:
+        if self.gaps:
+            return True
         return (bool(self.foreign) or self.comparator or self.small_talk) and not self.anchored
 
     @property
     def comparator_only(self) -> bool:
         """Out of scope only because it names another treatment: an entry that compares with
         that very treatment may still answer it ("why are people moving away from fillers")."""
-        return self.comparator and not (self.anchored or self.foreign or self.small_talk)
+        return self.comparator and not (
+            self.anchored or self.foreign or self.small_talk or self.gaps
+        )
 
     @property
     def other_subject(self) -> bool:
@@ -159,10 +172,17 @@ class Scope:
         self.weak_anchors = _Phrases(normalizer, config.weak_anchors)
         self.other_subjects = _Phrases(normalizer, config.other_subjects)
         self.comparators = _Phrases(normalizer, config.comparators)
+        self.gaps = _Phrases(normalizer, config.gaps)
         # a question's word sequences are listed once, up to the longest phrase of any kind
         self._longest = max(
             p.longest
-            for p in (self.anchors, self.comparators, self.weak_anchors, self.other_subjects)
+            for p in (
+                self.anchors,
+                self.comparators,
+                self.weak_anchors,
+                self.other_subjects,
+                self.gaps,
+            )
         )
         # one-word anchors long enough to be recognised through a typing slip
         self._fuzzy_anchors = tuple(
@@ -306,6 +326,7 @@ class Scope:
             domain,
             comparators,
             small_talk=_small_talk(toks),
+            gaps=tuple(" ".join(p) for p in sorted(self.gaps.found_in(grams))),
         )
 
 
