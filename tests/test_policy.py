@@ -22,6 +22,7 @@ from faqbot.policy import (
     fit_policy,
     load_policy_rows,
     nb_scale,
+    reports_a_sign,
     train_policy,
     urgent_sign,
 )
@@ -79,6 +80,9 @@ URGENT = [
         # the classifier alone scores these 0.33 and 0.24, under the threshold
         "my upper lip graft feels firm, what can I do about it",
         "the graft in my temple feels firm, what should i do",
+        # "what to do" / "what now" of someone the question names
+        "the graft in my lip feels hard, what to do",
+        "my cheek still looks uneven after nanofat what now",
     ],
 )
 def test_asking_what_to_do_is_personal(real_bot: FaqBot, question: str) -> None:
@@ -126,6 +130,45 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
     real_bot: FaqBot, question: str
 ) -> None:
     assert not real_bot.policy.decide(question).urgent
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "fever 101 after fat transfer",
+        "chest pain and short of breath after fat transfer",
+        "eye pain and cant see well after fat injection",
+        "blurry vision after fat injection under eye help",
+    ],
+)
+def test_a_reported_urgent_sign_is_urgent_without_a_pronoun(
+    real_bot: FaqBot, question: str
+) -> None:
+    """Typed as a report, not a question: the sign is the asker's present situation."""
+    assert real_bot.policy.decide(question).urgent, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["nanofat blindness risk", "fever after fat grafting", "vision loss after fat injection"],
+)
+def test_an_urgent_sign_in_a_keyword_query_is_not_urgent(real_bot: FaqBot, question: str) -> None:
+    """Keyword queries look like reports too: the classifier floor, or a word about chances,
+    keeps them general."""
+    assert not real_bot.policy.decide(question).refuse, question
+
+
+@pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])
+def test_what_to_do_of_nobody_is_general(real_bot: FaqBot, question: str) -> None:
+    assert not real_bot.policy.decide(question).refuse, question
+
+
+def test_reports_a_sign_reads_the_shape_of_the_question() -> None:
+    assert reports_a_sign("fever 101 after fat transfer", ["fever", "101", "after"])
+    assert not reports_a_sign("fever after fat transfer?", ["fever", "after"])
+    assert not reports_a_sign("can nanofat cause blindness", ["can", "nanofat", "cause"])
+    assert not reports_a_sign("nanofat blindness risk", ["nanofat", "blindness", "risk"])
+    assert not reports_a_sign("", [])
 
 
 # Adversarial shapes of the same personal requests.

@@ -365,6 +365,28 @@ _SITUATION = _words(
     "starting still keeps"
 )
 
+# A question that opens with none of these words and has no question mark is a report, not a
+# question: "fever 101 after fat transfer", "chest pain and short of breath after fat transfer".
+# An urgent sign in a report is someone's present situation. (In the training rows every
+# general question naming an urgent sign is phrased as a question: "can nanofat cause
+# blindness", "fever after fat grafting?"); words about chances keep a report general
+# ("nanofat blindness risk").
+_QUESTION_OPENERS = _words(
+    "what whats how is isn are aren can could does doesn do don did will would why when where "
+    "which who whom should has have if any"
+)
+_ABOUT_CHANCES = _words("risk chance rate odd likely likelihood often common rare statistic")
+
+
+def reports_a_sign(question: str, tokens: list[str]) -> bool:
+    """Is the question a report rather than a question (see ``_QUESTION_OPENERS``)?"""
+    return (
+        bool(tokens)
+        and "?" not in question
+        and tokens[0] not in _QUESTION_OPENERS
+        and _ABOUT_CHANCES.isdisjoint(tokens)
+    )
+
 
 # --------------------------------------------------------------------------- whose situation
 
@@ -411,10 +433,18 @@ _WHAT_TO_DO = frozenset(
 
 
 def asks_what_to_do(tokens: list[str]) -> bool:
-    """Does the question ask "what should I do" (or "what can I do", "what i should do")?"""
-    return any(
-        t == "what" and tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO for i, t in enumerate(tokens)
-    )
+    """Does the question ask "what should I do" (or "what can I do", "what i should do"), or,
+    of someone it names, "what to do" or "what now" ("lump in my cheek 2 months after microfat
+    what to do"; not "what to do before nanofat")?"""
+    for i, t in enumerate(tokens):
+        if t != "what":
+            continue
+        if tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO:
+            return True
+        if tuple(tokens[i + 1 : i + 3]) == ("to", "do") or tokens[i + 1 : i + 2] == ["now"]:
+            if names_a_person(tokens):
+                return True
+    return False
 
 
 def urgent_sign(tokens: list[str]) -> bool:
@@ -507,7 +537,9 @@ class Policy:
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
         # cause blindness, how rare is that?").
-        situation = not _SITUATION.isdisjoint(toks) and p >= URGENT_MIN_PROBABILITY
+        situation = (
+            not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks)
+        ) and p >= URGENT_MIN_PROBABILITY
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
         if personal and names_a_person(toks):
