@@ -441,9 +441,9 @@ def asks_what_to_do(tokens: list[str]) -> bool:
             continue
         if tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO:
             return True
-        if tuple(tokens[i + 1 : i + 3]) == ("to", "do") or tokens[i + 1 : i + 2] == ["now"]:
-            if names_a_person(tokens):
-                return True
+        asks_next = tuple(tokens[i + 1 : i + 3]) == ("to", "do") or tokens[i + 1 : i + 2] == ["now"]
+        if asks_next and names_a_person(tokens):
+            return True
     return False
 
 
