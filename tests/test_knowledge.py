@@ -102,7 +102,13 @@ BROKEN = [
         "entries/practical.yaml",
         '    citations:\n      - source: overview\n        quote: "Cost',
         '    citationz:\n      - source: overview\n        quote: "Cost',
-        "practical-cost: citations: Field required",
+        "practical-cost: citationz: Extra inputs are not permitted",
+    ),
+    (
+        "entries/practical.yaml",
+        '    citations:\n      - source: overview\n        quote: "Cost',
+        '    gap: true\n    citations:\n      - source: overview\n        quote: "Cost',
+        "practical-cost: (entry): Value error, a gap entry answers nothing, so it cites nothing",
     ),
     (
         "entries/practical.yaml",

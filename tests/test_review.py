@@ -99,3 +99,8 @@ def test_report_renders_for_the_real_knowledge_base() -> None:
     html = render_html(rep)
     assert len(rep.cards) == len(kb.entries) > 120
     assert html.count('class="card"') == len(kb.entries)
+    # gap entries are marked as such, and are the only cards without sources
+    gaps = [c for c in rep.cards if c.gap]
+    assert gaps and all(not c.citations and not c.warnings for c in gaps)
+    assert html.count('<p class="gap">') == len(gaps)
+    assert all(c.citations for c in rep.cards if not c.gap)

@@ -386,21 +386,19 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
     ) -> dict[str, Any]:
         """The entries served, optionally for one topic."""
         bot: FaqBot = request.app.state.bot
+        served = [e for e in (bot.kb.entry(i) for i in bot.index.entry_ids) if e and not e.gap]
         items = [
             {"id": e.id, "question": e.question, "topic": e.topic}
-            for e in (bot.kb.entry(i) for i in bot.index.entry_ids)
-            if e is not None and (topic is None or e.topic == topic)
+            for e in served
+            if topic is None or e.topic == topic
         ]
-        return {
-            "entries": items,
-            "topics": sorted({e.topic for e in bot.kb.entries if e.id in set(bot.index.entry_ids)}),
-        }
+        return {"entries": items, "topics": sorted({e.topic for e in served})}
 
     @app.get("/v1/entries/{entry_id}", response_model=Answer, tags=["content"], responses=NOT_FOUND)
     async def entry(entry_id: str, request: Request) -> Answer:
         """One entry with its answer and source passages."""
         bot: FaqBot = request.app.state.bot
-        if not ID_RE.match(entry_id) or entry_id not in bot.index.entry_ids:
+        if not ID_RE.match(entry_id) or entry_id not in bot.index.entry_ids or entry_id in bot.gaps:
             raise StarletteHTTPException(404, "no such entry")
         return bot.answer_for(entry_id, 1.0)
 

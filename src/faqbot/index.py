@@ -106,7 +106,8 @@ def _analyzers(
 def documents(
     kb: KnowledgeBase, include_drafts: bool
 ) -> tuple[list[str], list[str], list[int], list[int]]:
-    """The texts the index is fitted on: one row per phrasing and one per answer."""
+    """The texts the index is fitted on: one row per phrasing and one per answer. A gap entry's
+    answer (what the sources leave out) is no evidence for any question: its row is empty."""
     entries = kb.served_entries(include_drafts)
     ids = [e.id for e in entries]
     texts, rows, kinds = [], [], []
@@ -115,7 +116,7 @@ def documents(
             texts.append(p)
             rows.append(pos)
             kinds.append(ROW_PHRASING)
-        texts.append(e.answer)
+        texts.append("" if e.gap else e.answer)
         rows.append(pos)
         kinds.append(ROW_ANSWER)
     return ids, texts, rows, kinds

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,39}$"
@@ -83,9 +83,20 @@ class Entry(_Strict):
     question: str = Field(min_length=5, max_length=300)
     alternates: list[str] = Field(min_length=3)
     answer: str = Field(min_length=20, max_length=1500)
-    citations: list[Citation] = Field(min_length=1)
+    citations: list[Citation] = Field(default_factory=list)
+    # a question people ask that the sources do not answer: the entry catches its phrasings so
+    # that it gets an honest no match, with ``answer`` saying what the sources leave out
+    gap: bool = False
     review: Review = Field(default_factory=Review)
     topic: str = ""  # filled from the file's topic by the loader
+
+    @model_validator(mode="after")
+    def _cited_unless_a_gap(self) -> Entry:
+        if self.gap and self.citations:
+            raise ValueError("a gap entry answers nothing, so it cites nothing")
+        if not self.gap and not self.citations:
+            raise ValueError("an entry needs at least one citation (or `gap: true`)")
+        return self
 
     @field_validator("alternates")
     @classmethod
@@ -97,11 +108,13 @@ class Entry(_Strict):
 
     def content_hash(self) -> str:
         """Hash of what a reviewer approves: the question, the answer and the citations."""
-        payload = {
+        payload: dict[str, object] = {
             "question": self.question,
             "answer": self.answer,
             "citations": [[c.source, c.quote] for c in self.citations],
         }
+        if self.gap:  # only when set, so that every other entry keeps its approved hash
+            payload["gap"] = True
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
     @property

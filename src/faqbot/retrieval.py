@@ -41,6 +41,10 @@ class RetrievalParams:
     margin_below: float = 0.0  # the margin rule applies only to best scores under this
     suggest_ratio: float = 0.7  # no_match suggestions need this share of the answer threshold
     related_score: float = 0.2  # related entries beside an answer need at least this score
+    # a gap entry (Entry.gap) turns a question into an explained no_match only above this; a
+    # looser match gives way to the next entry. On the probe rounds every value from 0.7 to 0.9
+    # leaves the answerable questions alone; 0.7 keeps the most out-of-scope ones.
+    gap_min_score: float = 0.7
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,8 @@ class Ranking:
     best: Match | None  # the entry answered with (None for no_match)
     related: list[Match]  # other good matches, or suggestions for a no_match
     matched_terms: list[str]
+    # for a no_match: the gap entry (a question the sources leave open) the question matched
+    gap: Match | None = None
 
 
 class Retriever:

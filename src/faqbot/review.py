@@ -78,6 +78,7 @@ class Card:
     file: str
     citations: list[Citation]
     warnings: list[str] = field(default_factory=list)
+    gap: bool = False  # a question the sources leave open: its answer is the no-match message
 
 
 @dataclass
@@ -207,6 +208,7 @@ def build_review(kb: KnowledgeBase, check_collisions: bool = True) -> ReviewRepo
                 kb.files.get(e.id, ""),
                 cites,
                 warnings,
+                e.gap,
             )
         )
     return ReviewReport(cards, cov.ratio, len(cov.substantive), len(cov.uncovered))

@@ -13,7 +13,7 @@ from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import Decision, Policy
-from .retrieval import Ranking, RetrievalParams, Retriever
+from .retrieval import Match, Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
 from .spelling import Speller
@@ -44,6 +44,7 @@ NO_MATCH_MESSAGE = (
 NO_MATCH_WITH_SUGGESTIONS = (
     "Sorry, I don't have an answer to that. Did you mean one of these questions?"
 )
+GAP_SUGGESTIONS = "These related questions may help."
 
 
 class QuestionError(ValueError):
@@ -94,11 +95,14 @@ class FaqBot:
     scope: Scope
     # per entry, the other treatments its own question names (see ``_compares_with``)
     _comparators: dict[str, frozenset[tuple[str, ...]]] = field(init=False, repr=False)
+    # entries for questions the sources do not answer (``Entry.gap``): never an answer
+    gaps: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._comparators = {
             e.id: self.scope.comparators_named(e.question) for e in self.kb.entries
         }
+        self.gaps = frozenset(e.id for e in self.kb.entries if e.gap)
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> FaqBot:
@@ -122,7 +126,8 @@ class FaqBot:
         normalizer = make_normalizer(kb.synonyms)
         policy = Policy(index.policy, normalizer, settings.policy_threshold)
         texts = [s.text for s in kb.sources.values()]
-        texts += [t for e in kb.entries for t in (e.question, *e.alternates, e.answer)]
+        # a gap entry's words ("alcohol", "flight") are not this subject's words
+        texts += [t for e in kb.entries if not e.gap for t in (e.question, *e.alternates, e.answer)]
         scope = Scope(kb.scope, normalizer, texts)
         speller = Speller.from_texts([*texts, *(t for g in kb.synonyms for t in g)])
         return cls(kb, index, Retriever(index, params, speller), policy, scope)
@@ -140,14 +145,14 @@ class FaqBot:
             topics = ([ranking.best] if ranking.best else []) + ranking.related
             return AskResponse(
                 status=Status.refused,
-                related=[self._related(m) for m in topics[:3]],
+                related=[self._related(m) for m in self._answers(topics)[:3]],
                 message=URGENT_MESSAGE if decision.urgent else REFUSAL_MESSAGE,
                 refusal=Refusal(reason=decision.reason, urgent=decision.urgent),
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
         ranking = self._answer(question, scope, top_k, scope.anchored)
-        if ranking.best is None and not self._excluded(scope):
+        if ranking.best is None and ranking.gap is None and not self._excluded(scope):
             # the asker's own context can bury the question: try the question on its own
             part = self.scope.question_part(question)
             if part is not None:
@@ -155,10 +160,16 @@ class FaqBot:
                 if alone.best is not None:
                     ranking = alone
         if ranking.best is None:
+            if ranking.gap is not None:  # a question the sources leave open: say so
+                gap = self.kb.entry(ranking.gap.entry_id)
+                assert gap is not None  # gaps are entries of this knowledge base
+                message = f"{gap.answer} {GAP_SUGGESTIONS}" if ranking.related else gap.answer
+            else:
+                message = NO_MATCH_WITH_SUGGESTIONS if ranking.related else NO_MATCH_MESSAGE
             return AskResponse(
                 status=Status.no_match,
                 related=[self._related(m) for m in ranking.related],
-                message=NO_MATCH_WITH_SUGGESTIONS if ranking.related else NO_MATCH_MESSAGE,
+                message=message,
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
@@ -178,6 +189,29 @@ class FaqBot:
         return scope.out_of_scope and not scope.comparator_only
 
     def _rank(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
+        """The ranking for ``text`` under its scope check's rules, gap entries set apart."""
+        return self._gaps_apart(text, self._rank_entries(text, scope, top_k, anchored), anchored)
+
+    def _gaps_apart(self, text: str, ranking: Ranking, anchored: bool) -> Ranking:
+        """Gap entries (``Entry.gap``) never answer and are never offered. One that matches the
+        question closely (``gap_min_score``) makes it a no match that says what the sources
+        leave open; a looser match gives way to the next entry above the answer threshold."""
+        if not self.gaps:
+            return ranking
+        related = self._answers(ranking.related)
+        best = ranking.best
+        if best is None or best.entry_id not in self.gaps:
+            return Ranking(ranking.answered, best, related, ranking.matched_terms, ranking.gap)
+        if best.score >= self.retriever.params.gap_min_score:
+            return Ranking(False, None, related, [], gap=best)
+        threshold = self.retriever.threshold(anchored)
+        runner_up = next((m for m in related if m.score >= threshold), None)
+        if runner_up is None:
+            return Ranking(False, None, related, [])
+        terms = self.retriever.matched_terms(text, runner_up.entry_id)
+        return Ranking(True, runner_up, [m for m in related if m is not runner_up], terms)
+
+    def _rank_entries(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
         """The ranking for ``text`` under its scope check's rules."""
         if not scope.comparator_only:
             return self.retriever.rank(
@@ -285,6 +319,10 @@ class FaqBot:
                 for src, start, end, passage in self.kb.passages(entry)
             ],
         )
+
+    def _answers(self, matches: list[Match]) -> list[Match]:
+        """``matches`` without the gap entries: only entries that answer are offered."""
+        return [m for m in matches if m.entry_id not in self.gaps]
 
     def _related(self, match) -> Related:  # type: ignore[no-untyped-def]
         entry = self.kb.entry(match.entry_id)
