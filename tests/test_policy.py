@@ -23,6 +23,7 @@ from faqbot.policy import (
     load_policy_rows,
     nb_scale,
     reports_a_sign,
+    tells_own_state,
     train_policy,
     urgent_sign,
 )
@@ -161,6 +162,31 @@ def test_an_urgent_sign_in_a_keyword_query_is_not_urgent(real_bot: FaqBot, quest
 @pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])
 def test_what_to_do_of_nobody_is_general(real_bot: FaqBot, question: str) -> None:
     assert not real_bot.policy.decide(question).refuse, question
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["my lips lumpy after nanofat", "tingling in my cheek after fat transfer"],
+)
+def test_a_statement_of_someones_state_after_a_procedure_is_personal(
+    real_bot: FaqBot, question: str
+) -> None:
+    d = real_bot.policy.decide(question)
+    assert d.refuse and d.reason == "personal_advice", (question, d)
+
+
+def test_tells_own_state_needs_a_statement_a_person_and_after() -> None:
+    assert tells_own_state("my lips lumpy after nanofat", ["my", "lip", "lumpy", "after"])
+    assert not tells_own_state("my lips lumpy after nanofat?", ["my", "lip", "lumpy", "after"])
+    assert not tells_own_state("lips lumpy after nanofat", ["lip", "lumpy", "after"])
+    assert not tells_own_state("my lips lumpy", ["my", "lip", "lumpy"])
+    assert not tells_own_state(
+        "i have pigment after acne, nanofat in general",
+        ["i", "have", "pigment", "after", "acne", "nanofat", "in", "general"],
+    )
+    assert not tells_own_state(
+        "how long is my swelling after nanofat", ["how", "long", "my", "swelling", "after"]
+    )
 
 
 def test_reports_a_sign_reads_the_shape_of_the_question() -> None:

@@ -378,6 +378,25 @@ _QUESTION_OPENERS = _words(
 _ABOUT_CHANCES = _words("risk chance rate odd likely likelihood often common rare statistic")
 
 
+# question words anywhere in a message (chat spellings included): a message without any, and
+# without a question mark, states something rather than asking it
+_ASKING = _QUESTION_OPENERS | _words("am whats wat hw shud shld cn wht")
+_IN_GENERAL = _words("general generally typically usually")
+
+
+def tells_own_state(question: str, tokens: list[str]) -> bool:
+    """Does the message state how someone is after a procedure, asking nothing ("my lips lumpy
+    after nanofat", "tingling in my cheek after fat transfer")? Such a report asks for a
+    judgement of that person's state: personal advice."""
+    return (
+        "?" not in question
+        and "after" in tokens
+        and _ASKING.isdisjoint(tokens)
+        and _IN_GENERAL.isdisjoint(tokens)  # "... nanofat for pigment in general"
+        and names_a_person(tokens)
+    )
+
+
 def reports_a_sign(question: str, tokens: list[str]) -> bool:
     """Is the question a report rather than a question (see ``_QUESTION_OPENERS``)?"""
     return (
@@ -533,7 +552,7 @@ class Policy:
         toks = self.normalize(question)
         # "what should I do" asks for advice whatever the classifier says (every such
         # question in the training and probe sets is personal, or about another subject)
-        personal = p >= self.threshold or asks_what_to_do(toks)
+        personal = p >= self.threshold or asks_what_to_do(toks) or tells_own_state(question, toks)
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
         # cause blindness, how rare is that?").
