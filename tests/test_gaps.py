@@ -137,12 +137,14 @@ def test_the_api_lists_no_gap_entries(gap_bot: FaqBot, settings: Settings, tmp_p
         "how many hours does the nanofat procedure take",
         "can you drink alcohol after fat grafting",
         "how soon can you fly after a fat transfer",
+        "how many nanofat procedures are performed each year",
+        "what is hyaluronidase",
     ],
 )
 def test_real_kb_gaps_get_an_explained_no_match(real_bot: FaqBot, question: str) -> None:
     r = real_bot.ask(question)
     assert r.status.value == "no_match", question
-    assert r.message.startswith("The source documents do not say"), r.message
+    assert r.message.startswith("The source documents do not "), r.message
 
 
 @pytest.mark.parametrize(

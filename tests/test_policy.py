@@ -21,6 +21,7 @@ from faqbot.policy import (
     PolicyDataError,
     fit_policy,
     load_policy_rows,
+    looks_for_a_place,
     nb_scale,
     reports_a_sign,
     tells_own_state,
@@ -187,6 +188,22 @@ def test_tells_own_state_needs_a_statement_a_person_and_after() -> None:
     assert not tells_own_state(
         "how long is my swelling after nanofat", ["how", "long", "my", "swelling", "after"]
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "refused"),
+    [
+        ("best pizza near me", False),
+        ("where can i get a flu shot near me", False),
+        # "near me" inside a personal question does not make it a search
+        ("which surgeon near me should I book for my nanofat", True),
+    ],
+)
+def test_a_local_search_is_not_a_personal_question(
+    real_bot: FaqBot, question: str, refused: bool
+) -> None:
+    assert real_bot.policy.decide(question).refuse is refused, question
+    assert looks_for_a_place(real_bot.policy.normalize(question)) is not refused
 
 
 def test_reports_a_sign_reads_the_shape_of_the_question() -> None:

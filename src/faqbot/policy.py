@@ -424,6 +424,12 @@ _PERSON = _words(
 )
 
 
+def looks_for_a_place(tokens: list[str]) -> bool:
+    """Is the message a local search ("best pizza near me", "where can i get a flu shot near
+    me")? "me" there asks for a place, not advice about the asker."""
+    return tokens[-2:] == ["near", "me"]
+
+
 def names_a_person(tokens: list[str]) -> bool:
     """Does the question name someone whose situation could be judged?"""
     return not _PERSON.isdisjoint(tokens)
@@ -561,6 +567,6 @@ class Policy:
         ) and p >= URGENT_MIN_PROBABILITY
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
-        if personal and names_a_person(toks):
+        if personal and names_a_person(toks) and not looks_for_a_place(toks):
             return Decision(True, "personal_advice", False, p)
         return Decision(False, "general", False, p)
