@@ -461,13 +461,14 @@ def asks_what_to_do(tokens: list[str]) -> bool:
     """Does the question ask "what should I do" (or "what can I do", "what i should do"), or,
     of someone it names, "what to do" or "what now" ("lump in my cheek 2 months after microfat
     what to do"; not "what to do before nanofat")?"""
+    someone = names_a_person(tokens)  # once, so that the scan stays linear in the question
     for i, t in enumerate(tokens):
         if t != "what":
             continue
         if tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO:
             return True
         asks_next = tuple(tokens[i + 1 : i + 3]) == ("to", "do") or tokens[i + 1 : i + 2] == ["now"]
-        if asks_next and names_a_person(tokens):
+        if asks_next and someone:
             return True
     return False
 
