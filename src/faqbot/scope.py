@@ -400,9 +400,22 @@ _ABOUT_THE_BOT = frozenset(
 )
 
 
+# greetings and thanks ("thanks so much!", "hello is anyone there?", "thank you for your help")
+_PLEASANTRIES = frozenset(
+    "hello hi hey hiya thanks thank thx ty cheers appreciate appreciated bye goodbye anyone "
+    "anybody ok okay great cool awesome perfect lovely help helpful much morning afternoon "
+    "evening".split()
+)
+
+
 def _small_talk(toks: list[str]) -> bool:
-    return any(t in _SECOND_PERSON for t in toks) and all(
-        t in STOP_WORDS or t in _SECOND_PERSON or t in QUESTION_WORDS or t in _ABOUT_THE_BOT
+    """Does the message speak to the bot, or greet or thank it, about nothing else?"""
+    return any(t in _SECOND_PERSON or t in _PLEASANTRIES for t in toks) and all(
+        t in STOP_WORDS
+        or t in _SECOND_PERSON
+        or t in QUESTION_WORDS
+        or t in _ABOUT_THE_BOT
+        or t in _PLEASANTRIES
         for t in toks
     )
 
