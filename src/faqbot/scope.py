@@ -402,9 +402,36 @@ _ABOUT_THE_BOT = frozenset(
 
 # greetings and thanks ("thanks so much!", "hello is anyone there?", "thank you for your help")
 _PLEASANTRIES = frozenset(
-    "hello hi hey hiya thanks thank thx ty cheers appreciate appreciated bye goodbye anyone "
-    "anybody ok okay great cool awesome perfect lovely help helpful much morning afternoon "
-    "evening".split()
+    [
+        "hello",
+        "hi",
+        "hey",
+        "hiya",
+        "thanks",
+        "thank",
+        "thx",
+        "ty",
+        "cheers",
+        "appreciate",
+        "appreciated",
+        "bye",
+        "goodbye",
+        "anyone",
+        "anybody",
+        "ok",
+        "okay",
+        "great",
+        "cool",
+        "awesome",
+        "perfect",
+        "lovely",
+        "help",
+        "helpful",
+        "much",
+        "morning",
+        "afternoon",
+        "evening",
+    ]
 )
 
 
