@@ -139,6 +139,8 @@ def test_the_api_lists_no_gap_entries(gap_bot: FaqBot, settings: Settings, tmp_p
         "how soon can you fly after a fat transfer",
         "how many nanofat procedures are performed each year",
         "what is hyaluronidase",
+        "can nanofat cause cancer",
+        "nanofat for dogs",
     ],
 )
 def test_real_kb_gaps_get_an_explained_no_match(real_bot: FaqBot, question: str) -> None:
