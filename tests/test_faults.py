@@ -449,7 +449,7 @@ class ExplodingBot:
     """Stands in for FaqBot; its errors carry a path and the word Traceback."""
 
     def __init__(self, real: FaqBot) -> None:
-        self.kb, self.index = real.kb, real.index
+        self.kb, self.index, self.gaps = real.kb, real.index, real.gaps
 
     def ask(self, question: str, top_k: int = 3, request_id: str | None = None):
         raise RuntimeError(f'Traceback (most recent call last): File "{ROOT}/src/x.py", line 1')

@@ -127,6 +127,8 @@ def test_the_api_lists_no_gap_entries(gap_bot: FaqBot, settings: Settings, tmp_p
         listed = [e["id"] for e in c.get("/v1/entries").json()["entries"]]
         assert "practical-flying" not in listed and "practical-downtime" in listed
         assert c.get("/v1/entries/practical-flying").status_code == 404
+        ready = c.get("/readyz").json()
+        assert ready["entries"] == len(listed) and ready["gaps"] == 1
         body = c.post("/v1/ask", json={"question": "flying after nanofat"}).json()
         assert body["status"] == "no_match" and body["message"].startswith(GAP_MESSAGE)
 

@@ -91,7 +91,8 @@ class SourceDocument(BaseModel):
 class Readiness(BaseModel):
     status: str  # ready | stale | not_ready
     reason: str | None = None
-    entries: int | None = None
+    entries: int | None = None  # entries that answer (as listed by /v1/entries)
+    gaps: int | None = None  # gap entries: questions the sources leave open
     built_at: str | None = None
     # off | ok | failing (<error type>): a failing query log does not stop answers, so it does
     # not make the service unready, but operators should see it.
@@ -280,7 +281,10 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
             QueryLog(settings.query_log, settings.retention_days) if settings.query_log else None
         )
         app.state.digest_checked = (0.0, True)
-        log.info("ready", extra={"fields": {"entries": len(app.state.bot.index.entry_ids)}})
+        loaded: FaqBot = app.state.bot
+        gaps = len(loaded.gaps)
+        served = {"entries": len(loaded.index.entry_ids) - gaps, "gaps": gaps}
+        log.info("ready", extra={"fields": served})
         try:
             yield
         finally:
@@ -465,7 +469,8 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         return JSONResponse(
             {
                 "status": "ready",
-                "entries": len(bot.index.entry_ids),
+                "entries": len(bot.index.entry_ids) - len(bot.gaps),
+                "gaps": len(bot.gaps),
                 "built_at": bot.index.manifest.built_at,
                 "query_log": "off"
                 if qlog is None
