@@ -8,8 +8,11 @@ Two parts:
   ``faq/policy/train.tsv`` and ``dev.tsv`` (see ``index.POLICY_TRAIN_FILES``) and stored as plain
   arrays in the index;
 - hand-written rules for urgent symptoms, where a rule is clearer than a model. A question is
-  refused as urgent when it names an urgent symptom and is about someone's own situation. One
-  more rule: a question that asks "what should I do" asks for advice.
+  refused as urgent when it names an urgent symptom and is about someone's own situation, which
+  includes a message typed as a report rather than a question ("fever 101 after fat transfer").
+  A few more rules read the shape of the message: "what should I do" (and "what to do" of a
+  named person) asks for advice, and so does a statement of someone's state after a procedure
+  ("my lips lumpy after nanofat"); a local search ("best pizza near me") does not.
 
 The rules are plain word look-ups over tokens (no regular expressions with repetition), so no
 input can make them slow.
@@ -380,7 +383,7 @@ _ABOUT_CHANCES = _words("risk chance rate odd likely likelihood often common rar
 
 # question words anywhere in a message (chat spellings included): a message without any, and
 # without a question mark, states something rather than asking it
-_ASKING = _QUESTION_OPENERS | _words("am whats wat hw shud shld cn wht")
+_ASKING = _QUESTION_OPENERS | _words("am wat hw shud shld cn wht")
 _IN_GENERAL = _words("general generally typically usually")
 
 

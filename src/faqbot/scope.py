@@ -435,16 +435,14 @@ _PLEASANTRIES = frozenset(
 )
 
 
+# words that speak to the bot, and every word a message of small talk may hold
+_TO_THE_BOT = _SECOND_PERSON | _PLEASANTRIES
+_SMALL_TALK_WORDS = STOP_WORDS | QUESTION_WORDS | _ABOUT_THE_BOT | _TO_THE_BOT
+
+
 def _small_talk(toks: list[str]) -> bool:
     """Does the message speak to the bot, or greet or thank it, about nothing else?"""
-    return any(t in _SECOND_PERSON or t in _PLEASANTRIES for t in toks) and all(
-        t in STOP_WORDS
-        or t in _SECOND_PERSON
-        or t in QUESTION_WORDS
-        or t in _ABOUT_THE_BOT
-        or t in _PLEASANTRIES
-        for t in toks
-    )
+    return not _TO_THE_BOT.isdisjoint(toks) and _SMALL_TALK_WORDS.issuperset(toks)
 
 
 _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word

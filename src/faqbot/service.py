@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
@@ -201,7 +201,7 @@ class FaqBot:
         related = self._answers(ranking.related)
         best = ranking.best
         if best is None or best.entry_id not in self.gaps:
-            return Ranking(ranking.answered, best, related, ranking.matched_terms, ranking.gap)
+            return replace(ranking, related=related)
         if best.score >= self.retriever.params.gap_min_score:
             return Ranking(False, None, related, [], gap=best)
         threshold = self.retriever.threshold(anchored)
