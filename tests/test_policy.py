@@ -188,6 +188,14 @@ def test_tells_own_state_needs_a_statement_a_person_and_after() -> None:
     assert not tells_own_state(
         "how long is my swelling after nanofat", ["how", "long", "my", "swelling", "after"]
     )
+    # chat spellings are not question words: the message still only states ("shud" = should)
+    assert tells_own_state(
+        "face uneven after nanofat shud i get more",
+        ["face", "uneven", "after", "nanofat", "shud", "i", "get", "more"],
+    )
+    assert not tells_own_state(
+        "must i rest after nanofat", ["must", "i", "rest", "after", "nanofat"]
+    )
 
 
 @pytest.mark.parametrize(

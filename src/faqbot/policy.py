@@ -381,9 +381,13 @@ _QUESTION_OPENERS = _words(
 _ABOUT_CHANCES = _words("risk chance rate odd likely likelihood often common rare statistic")
 
 
-# question words anywhere in a message (chat spellings included): a message without any, and
-# without a question mark, states something rather than asking it
-_ASKING = _QUESTION_OPENERS | _words("am wat hw shud shld cn wht")
+# Question words. A message with none of them anywhere and no question mark states something
+# rather than asking it (``tells_own_state``); a part of a message that starts with one is a
+# question typed without its question mark (``Policy.probability``: "how many will I need").
+_ASKING = _words(
+    "how what which when where why who whom can could should would will is are am do does did may "
+    "might must shall"
+)
 _IN_GENERAL = _words("general generally typically usually")
 
 
@@ -500,36 +504,6 @@ class Decision:
     reason: str  # "general" | "personal_advice" | "urgent_symptoms"
     urgent: bool
     probability: float
-
-
-# first words of a question typed without its question mark ("how many will I need")
-_ASKING = frozenset(
-    [
-        "how",
-        "what",
-        "which",
-        "when",
-        "where",
-        "why",
-        "who",
-        "whom",
-        "can",
-        "could",
-        "should",
-        "would",
-        "will",
-        "is",
-        "are",
-        "am",
-        "do",
-        "does",
-        "did",
-        "may",
-        "might",
-        "must",
-        "shall",
-    ]
-)
 
 
 class Policy:
