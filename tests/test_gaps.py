@@ -165,3 +165,19 @@ def test_real_kb_answerable_questions_near_a_gap_are_answered(
 ) -> None:
     r = real_bot.ask(question)
     assert r.status.value == "answered" and r.answer.id == entry, (question, r.answer)
+
+
+def test_gap_min_score_is_a_setting(
+    gap_bot: FaqBot, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """FAQBOT_GAP_MIN_SCORE reaches the retriever: above the gap's score, the next entry answers."""
+    question = "how soon can you fly after nanofat recovery"
+    score = gap_bot.retriever.rank(question, top_k=5, anchored=True).best.score
+    monkeypatch.setenv("FAQBOT_GAP_MIN_SCORE", str(round(score + 0.01, 4)))
+    strict = settings.model_copy(
+        update={"rebuild": "never", **Settings().model_dump(include={"gap_min_score"})}
+    )
+    bot = FaqBot.from_settings(strict)
+    assert bot.retriever.params.gap_min_score == round(score + 0.01, 4)
+    assert bot.ask(question).status.value == "answered"
+    assert gap_bot.ask(question).status.value == "no_match"

@@ -122,6 +122,7 @@ class FaqBot:
             min_score_anchored=settings.min_score_anchored,
             suggest_ratio=settings.suggest_ratio,
             related_score=settings.related_score,
+            gap_min_score=settings.gap_min_score,
         )
         normalizer = make_normalizer(kb.synonyms)
         policy = Policy(index.policy, normalizer, settings.policy_threshold)
@@ -193,18 +194,19 @@ class FaqBot:
         return self._gaps_apart(text, self._rank_entries(text, scope, top_k, anchored), anchored)
 
     def _gaps_apart(self, text: str, ranking: Ranking, anchored: bool) -> Ranking:
-        """Gap entries (``Entry.gap``) never answer and are never offered. One that matches the
-        question closely (``gap_min_score``) makes it a no match that says what the sources
-        leave open; a looser match gives way to the next entry above the answer threshold."""
+        """Gap entries (``Entry.gap``) never answer and are never offered. One that is the best
+        match with the score an answer needs (and ``gap_min_score``) makes the question a no
+        match that says what the sources leave open; a looser match gives way to the next entry
+        above the answer threshold."""
         if not self.gaps:
             return ranking
         related = self._answers(ranking.related)
         best = ranking.best
         if best is None or best.entry_id not in self.gaps:
             return replace(ranking, related=related)
-        if best.score >= self.retriever.params.gap_min_score:
-            return Ranking(False, None, related, [], gap=best)
         threshold = self.retriever.threshold(anchored)
+        if best.score >= max(threshold, self.retriever.params.gap_min_score):
+            return Ranking(False, None, related, [], gap=best)
         runner_up = next((m for m in related if m.score >= threshold), None)
         if runner_up is None:
             return Ranking(False, None, related, [])
