@@ -304,6 +304,23 @@ def test_a_gap_is_out_of_scope_even_when_anchored(tmp_path: Path) -> None:
         ScopeConfig.load(path)
 
 
+def test_a_business_subject_is_a_gap_that_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text("anchors: [nanofat]\ngaps: [cellulite]\nbusiness: [refund, payment plan]\n")
+    config = ScopeConfig.load(path)
+    assert config.business == ("refund", "payment plan")
+    s = Scope(config, Normalizer(), TEXTS)
+    refund = s.check("can I get a refund for my nanofat")
+    assert refund.gaps == ("refund",) and refund.business and refund.out_of_scope
+    assert s.check("do you offer payment plans for nanofat").business
+    cellulite = s.check("nanofat for my cellulite")
+    assert cellulite.gaps == ("cellulite",) and not cellulite.business
+    assert not s.check("what is nanofat").business
+    path.write_text("anchors: [nanofat]\nbusiness: refund\n")
+    with pytest.raises(ScopeConfigError, match="business"):
+        ScopeConfig.load(path)
+
+
 def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # type: ignore[no-untyped-def]
     """A gap the sources did cover would turn answerable questions away."""
     scope = real_bot.scope
@@ -321,6 +338,9 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "does insurance cover nanofat",
         "nanofat for cellulite?",
         "do you offer financing for fat transfer",
+        # about paying, not health: no match rather than a refusal, though it speaks of "my"
+        "can i use my hsa for nanofat",
+        "can I get a refund if I'm not happy with my nanofat results",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]

@@ -64,6 +64,9 @@ class ScopeConfig:
     # subjects next to this one that the sources never cover ("insurance", "cellulite"): a
     # question naming one gets no answer even when it names the subject
     gaps: tuple[str, ...] = ()
+    # gaps about paying and paperwork rather than health ("hsa", "refund"): a question naming
+    # one asks nothing medical, so it is never refused as personal advice
+    business: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -88,6 +91,7 @@ class ScopeConfig:
             "other_subjects",
             "conditions",
             "gaps",
+            "business",
         ):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
@@ -105,6 +109,7 @@ class ScopeConfig:
             other_subjects=lists["other_subjects"],
             conditions=lists["conditions"],
             gaps=lists["gaps"],
+            business=lists["business"],
             **levels,
         )
 
@@ -136,6 +141,7 @@ class ScopeCheck:
     comparators: frozenset[tuple[str, ...]] = frozenset()
     small_talk: bool = False  # speaks to the bot about nothing else ("who are you")
     gaps: tuple[str, ...] = ()  # subjects the sources never cover ("insurance"), as named
+    business: bool = False  # one of the gaps is about paying or paperwork, not health
 
     @property
     def comparator(self) -> bool:
@@ -172,7 +178,9 @@ class Scope:
         self.weak_anchors = _Phrases(normalizer, config.weak_anchors)
         self.other_subjects = _Phrases(normalizer, config.other_subjects)
         self.comparators = _Phrases(normalizer, config.comparators)
-        self.gaps = _Phrases(normalizer, config.gaps)
+        # business subjects are gaps too: the sources say nothing about paying
+        self.gaps = _Phrases(normalizer, (*config.gaps, *config.business))
+        self.business = _Phrases(normalizer, config.business)
         # a question's word sequences are listed once, up to the longest phrase of any kind
         self._longest = max(
             p.longest
@@ -327,6 +335,7 @@ class Scope:
             comparators,
             small_talk=_small_talk(toks),
             gaps=tuple(" ".join(p) for p in sorted(self.gaps.found_in(grams))),
+            business=bool(self.business.found_in(grams)),
         )
 
 

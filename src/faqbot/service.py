@@ -286,15 +286,21 @@ class FaqBot:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
-        sound urgent. A question that uses no word of this subject but that an entry answers
+        sound urgent, nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
+        hsa for nanofat"). A question that uses no word of this subject but that an entry answers
         ("at 72 am i too old for this": "this" is the procedure) is about this one."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
         if (
             decision.refuse
             and not decision.urgent
-            and scope.other_subject
-            and self._rank(question, scope, 1, scope.anchored).best is None
+            and (
+                scope.business  # "can i use my hsa for nanofat" asks about paying
+                or (
+                    scope.other_subject
+                    and self._rank(question, scope, 1, scope.anchored).best is None
+                )
+            )
         ):
             decision = Decision(False, "general", False, decision.probability)
         return decision, scope
