@@ -17,9 +17,11 @@ import scipy.sparse as sp
 
 from faqbot.features import Normalizer
 from faqbot.policy import (
+    URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
     fit_policy,
+    happened_recently,
     load_policy_rows,
     looks_for_a_place,
     nb_scale,
@@ -158,6 +160,22 @@ def test_an_urgent_sign_in_a_keyword_query_is_not_urgent(real_bot: FaqBot, quest
     """Keyword queries look like reports too: the classifier floor, or a word about chances,
     keeps them general."""
     assert not real_bot.policy.decide(question).refuse, question
+
+
+def test_an_urgent_sign_that_started_recently_is_urgent_below_the_floor(real_bot: FaqBot) -> None:
+    """The classifier is nearly sure this is general (under the floor), but "last night" makes
+    the sign someone's present situation."""
+    question = "got chest pain after the sedation last night"
+    d = real_bot.policy.decide(question)
+    assert d.probability < URGENT_MIN_PROBABILITY and d.urgent, d
+
+
+def test_happened_recently_needs_a_time_not_the_verb_last() -> None:
+    assert happened_recently(["chest", "pain", "last", "night"])
+    assert happened_recently(["fever", "since", "2", "day", "ago"])
+    assert happened_recently(["blurry", "vision", "yesterday"])
+    assert not happened_recently(["how", "long", "doe", "the", "pain", "last"])
+    assert not happened_recently(["last", "session", "fever"])
 
 
 @pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])

@@ -404,6 +404,21 @@ def tells_own_state(question: str, tokens: list[str]) -> bool:
     )
 
 
+# when something happened, in words no general question uses: an urgent sign said to have
+# started then is someone's present situation, however the rest is phrased ("got chest pain
+# after the sedation last night")
+_RECENTLY = _words("yesterday tonight ago")
+_LAST = _words("night evening week")
+
+
+def happened_recently(tokens: list[str]) -> bool:
+    """Does the message say something happened recently ("yesterday", "two hours ago", "last
+    night")? "last" alone is not enough ("how long does the pain last")."""
+    if not _RECENTLY.isdisjoint(tokens):
+        return True
+    return any(a == "last" and b in _LAST for a, b in zip(tokens, tokens[1:], strict=False))
+
+
 def reports_a_sign(question: str, tokens: list[str]) -> bool:
     """Is the question a report rather than a question (see ``_QUESTION_OPENERS``)?"""
     return (
@@ -539,10 +554,11 @@ class Policy:
         personal = p >= self.threshold or asks_what_to_do(toks) or tells_own_state(question, toks)
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
-        # cause blindness, how rare is that?").
+        # cause blindness, how rare is that?"), unless the message says when it started.
         situation = (
-            not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks)
-        ) and p >= URGENT_MIN_PROBABILITY
+            (not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks))
+            and p >= URGENT_MIN_PROBABILITY
+        ) or happened_recently(toks)
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
         if personal and names_a_person(toks) and not looks_for_a_place(toks):
