@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_should_i,
     fit_policy,
     happened_recently,
     load_policy_rows,
@@ -176,6 +177,33 @@ def test_happened_recently_needs_a_time_not_the_verb_last() -> None:
     assert happened_recently(["blurry", "vision", "yesterday"])
     assert not happened_recently(["how", "long", "doe", "the", "pain", "last"])
     assert not happened_recently(["last", "session", "fever"])
+
+
+def test_asks_should_i_wants_a_recommendation_not_information() -> None:
+    assert asks_should_i(["should", "i", "pick", "local", "or", "general"])
+    assert asks_should_i(["what", "cream", "shud", "i", "use"])
+    assert asks_should_i(["should", "we", "do", "it", "before", "the", "implant"])
+    assert not asks_should_i(["what", "should", "i", "know", "before", "nanofat"])
+    assert not asks_should_i(["what", "should", "i", "ask", "at", "the", "consultation"])
+    assert not asks_should_i(["should", "people", "stop", "smoking", "first"])
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # what the asker should do about this subject: a recommendation for them
+        ("should I pick local or general anaesthesia for my nanofat", "refused"),
+        ("my cheeks are peeling after nanofat microneedling, what lotion should I use", "refused"),
+        # what they should learn is information
+        ("what should i know before getting nanofat", "answered"),
+        # another subject: not a medical question about this one
+        ("how often should i change my car oil", "no_match"),
+    ],
+)
+def test_should_i_about_this_subject_is_personal(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question
 
 
 @pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])

@@ -495,6 +495,21 @@ def asks_what_to_do(tokens: list[str]) -> bool:
     return False
 
 
+_SHOULD = _words("should shud shld")
+# what the asker should learn or bring asks for information, not a recommendation ("what should
+# I ask at a nanofat consultation", "what should i know before getting nanofat")
+_TO_LEARN = _words("know ask bring expect look prepare")
+
+
+def asks_should_i(tokens: list[str]) -> bool:
+    """Does the message ask what the asker should do ("should i choose general anesthesia or
+    local", "what cream should I use")? Not what they should learn or bring."""
+    for i in range(len(tokens) - 1):
+        if tokens[i] in _SHOULD and tokens[i + 1] in ("i", "we"):
+            return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
+    return False
+
+
 def urgent_sign(tokens: list[str]) -> bool:
     """Does the question name an urgent symptom (vision change, blanching or blistering skin,
     severe or worsening pain, bleeding that does not stop, infection signs, a headache with a

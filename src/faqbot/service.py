@@ -12,7 +12,7 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Decision, Policy
+from .policy import Decision, Policy, asks_should_i
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
@@ -303,6 +303,13 @@ class FaqBot:
             )
         ):
             decision = Decision(False, "general", False, decision.probability)
+        elif (
+            not decision.refuse
+            and not scope.out_of_scope
+            and asks_should_i(self.policy.normalize(question))
+            and (scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None)
+        ):
+            decision = Decision(True, "personal_advice", False, decision.probability)
         return decision, scope
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
