@@ -288,7 +288,9 @@ class FaqBot:
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
         sound urgent, nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
         hsa for nanofat"). A question that uses no word of this subject but that an entry answers
-        ("at 72 am i too old for this": "this" is the procedure) is about this one."""
+        ("at 72 am i too old for this": "this" is the procedure) is about this one. A question
+        about this subject that asks what the asker should do ("should i choose general
+        anesthesia or local", ``asks_should_i``) asks for a recommendation: personal advice."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
         if (
