@@ -186,6 +186,7 @@ def test_asks_should_i_wants_a_recommendation_not_information() -> None:
     assert not asks_should_i(["what", "should", "i", "know", "before", "nanofat"])
     assert not asks_should_i(["what", "should", "i", "ask", "at", "the", "consultation"])
     assert not asks_should_i(["should", "people", "stop", "smoking", "first"])
+    assert not asks_should_i(["what", "age", "should", "i", "start", "nanofat"])
 
 
 @pytest.mark.parametrize(

@@ -497,15 +497,19 @@ def asks_what_to_do(tokens: list[str]) -> bool:
 
 _SHOULD = _words("should shud shld")
 # what the asker should learn or bring asks for information, not a recommendation ("what should
-# I ask at a nanofat consultation", "what should i know before getting nanofat")
+# I ask at a nanofat consultation", "what should i know before getting nanofat"), and so does
+# the usual age ("what age should i start getting nanofat")
 _TO_LEARN = _words("know ask bring expect look prepare")
+_AN_AGE = frozenset([("what", "age"), ("which", "age"), ("how", "old")])
 
 
 def asks_should_i(tokens: list[str]) -> bool:
     """Does the message ask what the asker should do ("should i choose general anesthesia or
-    local", "what cream should I use")? Not what they should learn or bring."""
+    local", "what cream should I use")? Not what they should learn or bring, nor at what age."""
     for i in range(len(tokens) - 1):
         if tokens[i] in _SHOULD and tokens[i + 1] in ("i", "we"):
+            if tuple(tokens[max(0, i - 2) : i]) in _AN_AGE:
+                return False
             return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
     return False
 
