@@ -450,6 +450,7 @@ class ExplodingBot:
 
     def __init__(self, real: FaqBot) -> None:
         self.kb, self.index, self.gaps = real.kb, real.index, real.gaps
+        self.served_counts = real.served_counts
 
     def ask(self, question: str, top_k: int = 3, request_id: str | None = None):
         raise RuntimeError(f'Traceback (most recent call last): File "{ROOT}/src/x.py", line 1')

@@ -289,9 +289,6 @@ def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> Non
     path.write_text("anchors: [nanofat]\nweak_anchors: [graft]\nother_subjects: [skin graft]\n")
     config = ScopeConfig.load(path)
     assert config.weak_anchors == ("graft",) and config.other_subjects == ("skin graft",)
-    path.write_text("anchors: [nanofat]\nother_subjects: skin graft\n")
-    with pytest.raises(ScopeConfigError, match="other_subjects"):
-        ScopeConfig.load(path)
 
 
 def test_a_gap_is_out_of_scope_even_when_anchored(tmp_path: Path) -> None:
@@ -305,9 +302,6 @@ def test_a_gap_is_out_of_scope_even_when_anchored(tmp_path: Path) -> None:
     assert s.check("do you offer payment plans for nanofat").gaps == ("payment plan",)
     assert not s.check("how do I plan for nanofat").out_of_scope  # "plan" alone is no gap
     assert not s.check("is botox covered by insurance").comparator_only  # no entry lifts a gap
-    path.write_text("anchors: [nanofat]\ngaps: insurance\n")
-    with pytest.raises(ScopeConfigError, match="gaps"):
-        ScopeConfig.load(path)
 
 
 def test_a_business_subject_is_a_gap_that_says_so(tmp_path: Path) -> None:
@@ -322,8 +316,18 @@ def test_a_business_subject_is_a_gap_that_says_so(tmp_path: Path) -> None:
     cellulite = s.check("nanofat for my cellulite")
     assert cellulite.gaps == ("cellulite",) and not cellulite.business
     assert not s.check("what is nanofat").business
-    path.write_text("anchors: [nanofat]\nbusiness: refund\n")
-    with pytest.raises(ScopeConfigError, match="business"):
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("other_subjects", "skin graft"), ("gaps", "insurance"), ("business", "refund")],
+)
+def test_a_scope_list_given_as_one_string_is_an_error_naming_it(
+    tmp_path: Path, key: str, value: str
+) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text(f"anchors: [nanofat]\n{key}: {value}\n")
+    with pytest.raises(ScopeConfigError, match=key):
         ScopeConfig.load(path)
 
 

@@ -188,7 +188,7 @@ def test_rate_limit_ignores_forwarded_headers_unless_trusted(bot: FaqBot, settin
 
 def test_security_headers_on_every_kind_of_response(bot: FaqBot, quiet: Settings) -> None:
     class Exploding:
-        kb, index, gaps = bot.kb, bot.index, bot.gaps
+        kb, index, gaps, served_counts = bot.kb, bot.index, bot.gaps, bot.served_counts
 
         def ask(self, *a, **k):
             raise RuntimeError("boom")
@@ -332,7 +332,7 @@ def test_question_text_stays_out_of_logs_even_when_something_breaks(
     secret = "I have HIV and psoriasis, what is nanofat"
 
     class Exploding:
-        kb, index, gaps = bot.kb, bot.index, bot.gaps
+        kb, index, gaps, served_counts = bot.kb, bot.index, bot.gaps, bot.served_counts
 
         def ask(self, question, *a, **k):
             raise ValueError(f"could not answer {question!r}")

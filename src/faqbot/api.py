@@ -282,9 +282,7 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         )
         app.state.digest_checked = (0.0, True)
         loaded: FaqBot = app.state.bot
-        gaps = len(loaded.gaps)
-        served = {"entries": len(loaded.index.entry_ids) - gaps, "gaps": gaps}
-        log.info("ready", extra={"fields": served})
+        log.info("ready", extra={"fields": loaded.served_counts()})
         try:
             yield
         finally:
@@ -469,8 +467,7 @@ def create_app(settings: Settings | None = None, bot: FaqBot | None = None) -> F
         return JSONResponse(
             {
                 "status": "ready",
-                "entries": len(bot.index.entry_ids) - len(bot.gaps),
-                "gaps": len(bot.gaps),
+                **bot.served_counts(),
                 "built_at": bot.index.manifest.built_at,
                 "query_log": "off"
                 if qlog is None

@@ -374,20 +374,17 @@ _SITUATION = _words(
 # general question naming an urgent sign is phrased as a question: "can nanofat cause
 # blindness", "fever after fat grafting?"); words about chances keep a report general
 # ("nanofat blindness risk").
-_QUESTION_OPENERS = _words(
-    "what whats how is isn are aren can could does doesn do don did will would why when where "
-    "which who whom should has have if any"
+_CORE_QUESTION_WORDS = _words(
+    "how what which when where why who whom can could should would will is are do does did"
 )
+_QUESTION_OPENERS = _CORE_QUESTION_WORDS | _words("whats isn aren doesn don has have if any")
 _ABOUT_CHANCES = _words("risk chance rate odd likely likelihood often common rare statistic")
 
 
 # Question words. A message with none of them anywhere and no question mark states something
 # rather than asking it (``tells_own_state``); a part of a message that starts with one is a
 # question typed without its question mark (``Policy.probability``: "how many will I need").
-_ASKING = _words(
-    "how what which when where why who whom can could should would will is are am do does did may "
-    "might must shall"
-)
+_ASKING = _CORE_QUESTION_WORDS | _words("am may might must shall")
 _IN_GENERAL = _words("general generally typically usually")
 
 
@@ -538,6 +535,9 @@ class Decision:
     reason: str  # "general" | "personal_advice" | "urgent_symptoms"
     urgent: bool
     probability: float
+    # a general verdict on a message that asks what the asker should do (``asks_should_i``):
+    # the service refuses it when the question is about this subject (``FaqBot.decide``)
+    asks_should_i: bool = False
 
 
 class Policy:
@@ -582,4 +582,4 @@ class Policy:
             return Decision(True, "urgent_symptoms", True, p)
         if personal and names_a_person(toks) and not looks_for_a_place(toks):
             return Decision(True, "personal_advice", False, p)
-        return Decision(False, "general", False, p)
+        return Decision(False, "general", False, p, asks_should_i(toks))

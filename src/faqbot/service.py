@@ -12,7 +12,7 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Decision, Policy, asks_should_i
+from .policy import Decision, Policy
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
@@ -308,7 +308,7 @@ class FaqBot:
         elif (
             not decision.refuse
             and not scope.out_of_scope
-            and asks_should_i(self.policy.normalize(question))
+            and decision.asks_should_i
             and (scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None)
         ):
             decision = Decision(True, "personal_advice", False, decision.probability)
@@ -336,6 +336,12 @@ class FaqBot:
                 for src, start, end, passage in self.kb.passages(entry)
             ],
         )
+
+    def served_counts(self) -> dict[str, int]:
+        """The indexed entries that answer, and the indexed gap entries (``/readyz``)."""
+        ids = self.index.entry_ids
+        gaps = sum(1 for i in ids if i in self.gaps)
+        return {"entries": len(ids) - gaps, "gaps": gaps}
 
     def _answers(self, matches: list[Match]) -> list[Match]:
         """``matches`` without the gap entries: only entries that answer are offered."""
