@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_leave_after,
     asks_should_i,
     fit_policy,
     happened_recently,
@@ -202,6 +203,35 @@ def test_asks_should_i_wants_a_recommendation_not_information() -> None:
     ],
 )
 def test_should_i_about_this_subject_is_personal(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question
+
+
+def test_asks_leave_after_asks_permission_after_the_procedure() -> None:
+    assert asks_leave_after(["can", "i", "take", "a", "bath", "the", "night", "after", "nanofat"])
+    assert asks_leave_after(["could", "we", "go", "swimming", "after", "fat_transfer"])
+    assert not asks_leave_after(["can", "i", "take", "a", "bath", "before", "nanofat"])
+    assert not asks_leave_after(["after", "nanofat", "can", "people", "swim"])
+    assert not asks_leave_after(["can", "it", "swell", "after", "nanofat"])
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # what the asker may do after their procedure, that no entry answers: their own
+        # aftercare instructions
+        ("can i take a hot bath the night after nanofat", "refused"),
+        ("can we go swimming the week after fat transfer", "refused"),
+        # an entry answers it
+        ("can i return to the office after nanofat", "answered"),
+        # a gap entry says the sources leave it open
+        ("can i fly after nanofat", "no_match"),
+        # another subject
+        ("can i eat pizza after a root canal", "no_match"),
+    ],
+)
+def test_may_i_after_the_procedure_is_personal_unless_answered(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question

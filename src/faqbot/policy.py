@@ -511,6 +511,20 @@ def asks_should_i(tokens: list[str]) -> bool:
     return False
 
 
+_MAY = _words("can could may")
+
+
+def asks_leave_after(tokens: list[str]) -> bool:
+    """Does the message ask whether the asker may do something after their procedure ("can i
+    sleep on my side the night after nanofat", "can I wash my face tonite after nanofat")? That
+    asks for the asker's own aftercare instructions, unless an entry answers it ("can I go back
+    to work after nanofat": ``FaqBot.decide``)."""
+    for i in range(len(tokens) - 1):
+        if tokens[i] in _MAY and tokens[i + 1] in ("i", "we"):
+            return "after" in tokens[i + 2 :]
+    return False
+
+
 def urgent_sign(tokens: list[str]) -> bool:
     """Does the question name an urgent symptom (vision change, blanching or blistering skin,
     severe or worsening pain, bleeding that does not stop, infection signs, a headache with a
@@ -538,6 +552,9 @@ class Decision:
     # a general verdict on a message that asks what the asker should do (``asks_should_i``):
     # the service refuses it when the question is about this subject (``FaqBot.decide``)
     asks_should_i: bool = False
+    # a general verdict on a message that asks whether the asker may do something after their
+    # procedure (``asks_leave_after``): refused when no entry answers it (``FaqBot.decide``)
+    asks_leave_after: bool = False
 
 
 class Policy:
@@ -582,4 +599,4 @@ class Policy:
             return Decision(True, "urgent_symptoms", True, p)
         if personal and names_a_person(toks) and not looks_for_a_place(toks):
             return Decision(True, "personal_advice", False, p)
-        return Decision(False, "general", False, p, asks_should_i(toks))
+        return Decision(False, "general", False, p, asks_should_i(toks), asks_leave_after(toks))

@@ -290,7 +290,11 @@ class FaqBot:
         hsa for nanofat"). A question that uses no word of this subject but that an entry answers
         ("at 72 am i too old for this": "this" is the procedure) is about this one. A question
         about this subject that asks what the asker should do ("should i choose general
-        anesthesia or local", ``asks_should_i``) asks for a recommendation: personal advice."""
+        anesthesia or local", ``asks_should_i``) asks for a recommendation: personal advice. So
+        does one that asks whether the asker may do something after their procedure ("can i sleep
+        on my side the night after nanofat", ``asks_leave_after``) when no entry answers it at
+        the threshold of a question without an anchor (as one does "can I go back to work after
+        nanofat") and no gap entry says the sources leave it open."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
         if (
@@ -308,11 +312,24 @@ class FaqBot:
         elif (
             not decision.refuse
             and not scope.out_of_scope
-            and decision.asks_should_i
-            and (scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None)
+            and self._asks_for_a_plan(question, decision, scope)
         ):
             decision = Decision(True, "personal_advice", False, decision.probability)
         return decision, scope
+
+    def _asks_for_a_plan(self, question: str, decision: Decision, scope: ScopeCheck) -> bool:
+        """Does a question about this subject ask what the asker should do (``asks_should_i``),
+        or whether they may do something after their procedure (``asks_leave_after``) with no
+        entry or gap entry to answer it? See :meth:`decide`."""
+        if decision.asks_should_i and (
+            scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None
+        ):
+            return True
+        return (
+            decision.asks_leave_after
+            and scope.anchored
+            and _unanswered(self._rank(question, scope, 1, anchored=False))
+        )
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
         entry = self.kb.entry(entry_id)
@@ -352,6 +369,11 @@ class FaqBot:
         return Related(
             id=match.entry_id, question=entry.question if entry else "", score=match.score
         )
+
+
+def _unanswered(ranking: Ranking) -> bool:
+    """No entry answers and no gap entry matches."""
+    return ranking.best is None and ranking.gap is None
 
 
 def _shares_a_word(ranking: Ranking, besides: frozenset[str] | set[str]) -> bool:
