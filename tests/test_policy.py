@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_in_general,
     asks_leave_after,
     asks_should_i,
     fit_policy,
@@ -203,6 +204,32 @@ def test_asks_should_i_wants_a_recommendation_not_information() -> None:
     ],
 )
 def test_should_i_about_this_subject_is_personal(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question
+
+
+def test_asks_in_general_names_nobody_and_points_back_at_nothing() -> None:
+    assert asks_in_general(["do", "fat", "graft", "help", "burn", "scar"])
+    assert asks_in_general(["is", "the", "neck", "a", "common", "area"])
+    assert not asks_in_general(["will", "nanofat", "work", "on", "it"])
+    assert not asks_in_general(["is", "that", "normal"])
+    assert not asks_in_general(["would", "you", "recommend", "nanofat"])
+    assert not asks_in_general(["can", "i", "have", "nanofat"])
+    assert not asks_in_general(["nanofat", "for", "burn", "scar"])  # not a question
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # the asker's context, then a question anyone could ask: general information
+        ("I have a burn scar on my arm. Do fat grafts help burn scars?", "answered"),
+        # the question is about the asker's own case
+        ("I have a burn scar on my arm. Will nanofat work on it?", "refused"),
+        ("I have a burn scar on my arm, would you recommend nanofat?", "refused"),
+    ],
+)
+def test_context_then_an_impersonal_question_is_general(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question

@@ -511,6 +511,27 @@ def asks_should_i(tokens: list[str]) -> bool:
     return False
 
 
+# words in a question that point back at the asker's situation or ask for a judgement of it
+# ("is that normal", "can they still take fat from there", "is something wrong", "would you
+# recommend it", "is nanofat safe")
+_POINTS_BACK = _words(
+    "that this it these those there they them something wrong happening normal ok okay safe "
+    "you your u recommend advise suggest should"
+)
+
+
+def asks_in_general(tokens: list[str]) -> bool:
+    """Is this question impersonal: it opens with a question word, names nobody and points back
+    at nothing ("do fat grafts help burn scars", not "is that normal" or "will it work on me")?
+    ``FaqBot.decide`` asks it of the question that follows the asker's own context."""
+    return (
+        bool(tokens)
+        and tokens[0] in _QUESTION_OPENERS
+        and not names_a_person(tokens)
+        and _POINTS_BACK.isdisjoint(tokens)
+    )
+
+
 _MAY = _words("can could may")
 
 
@@ -581,6 +602,12 @@ class Policy:
                 if len(part.split()) >= 3:
                     p = max(p, self.model.probability(part + "?"))
         return p
+
+    def asks_in_general(self, question: str) -> bool:
+        """Is ``question`` impersonal (``asks_in_general``) and general to the classifier?"""
+        return asks_in_general(self.normalize(question)) and self.probability(question) < (
+            self.threshold
+        )
 
     def decide(self, question: str) -> Decision:
         p = self.probability(question)

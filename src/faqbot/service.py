@@ -287,7 +287,10 @@ class FaqBot:
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
         sound urgent, nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
-        hsa for nanofat"). A question that uses no word of this subject but that an entry answers
+        hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
+        question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
+        ``Policy.asks_in_general``; not "... will it work on me?" or "... is that normal?").
+        A question that uses no word of this subject but that an entry answers
         ("at 72 am i too old for this": "this" is the procedure) is about this one. A question
         about this subject that asks what the asker should do ("should i choose general
         anesthesia or local", ``asks_should_i``) asks for a recommendation: personal advice. So
@@ -297,17 +300,7 @@ class FaqBot:
         nanofat") and no gap entry says the sources leave it open."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
-        if (
-            decision.refuse
-            and not decision.urgent
-            and (
-                scope.business  # "can i use my hsa for nanofat" asks about paying
-                or (
-                    scope.other_subject
-                    and self._rank(question, scope, 1, scope.anchored).best is None
-                )
-            )
-        ):
+        if decision.refuse and not decision.urgent and self._not_advice(question, scope):
             decision = Decision(False, "general", False, decision.probability)
         elif (
             not decision.refuse
@@ -316,6 +309,17 @@ class FaqBot:
         ):
             decision = Decision(True, "personal_advice", False, decision.probability)
         return decision, scope
+
+    def _not_advice(self, question: str, scope: ScopeCheck) -> bool:
+        """Is a question the classifier finds personal not a request for advice on this subject:
+        about paying, about another subject, or a general question after the asker's own
+        context? See :meth:`decide`."""
+        if scope.business:  # "can i use my hsa for nanofat" asks about paying
+            return True
+        if scope.other_subject and self._rank(question, scope, 1, scope.anchored).best is None:
+            return True
+        part = self.scope.question_part(question)
+        return part is not None and self.policy.asks_in_general(part)
 
     def _asks_for_a_plan(self, question: str, decision: Decision, scope: ScopeCheck) -> bool:
         """Does a question about this subject ask what the asker should do (``asks_should_i``),
