@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_if_own_state_is_normal,
     asks_in_general,
     asks_leave_after,
     asks_should_i,
@@ -207,6 +208,29 @@ def test_should_i_about_this_subject_is_personal(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+def test_asks_if_own_state_is_normal_needs_a_dated_report() -> None:
+    assert asks_if_own_state_is_normal(["cheek", "still", "hard", "normal"])
+    assert asks_if_own_state_is_normal(["numb", "chin", "5", "day", "after", "nanofat", "ok"])
+    assert asks_if_own_state_is_normal(["itchy", "on", "day", "4", "is", "that", "normal"])
+    # a question that opens as one asks in general
+    assert not asks_if_own_state_is_normal(["is", "it", "normal", "to", "still", "bruise"])
+    # nothing dates it to someone's procedure
+    assert not asks_if_own_state_is_normal(["bruising", "after", "nanofat", "normal"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "chin still numb, normal??",
+        "lumpy cheek 6 wks after microfat, is that ok",
+        "day 5 and swollen normal?",
+    ],
+)
+def test_a_dated_report_asking_if_it_is_normal_is_personal(real_bot: FaqBot, question: str) -> None:
+    decision = real_bot.policy.decide(question)
+    assert decision.refuse and decision.reason == "personal_advice", question
 
 
 def test_asks_in_general_names_nobody_and_points_back_at_nothing() -> None:

@@ -401,6 +401,28 @@ def tells_own_state(question: str, tokens: list[str]) -> bool:
     )
 
 
+# a judgement asked of a state ("normal?", "is that ok"), and words that date the state to the
+# asker's own procedure ("still", "10 days ago", "day 3", "3 wks")
+_JUDGED = _words("normal ok okay")
+_TIME_UNITS = _words("hour hr minute min day week wk month mo")
+_DATED = _words("still ago")
+
+
+def asks_if_own_state_is_normal(tokens: list[str]) -> bool:
+    """Does a report that dates a state to the asker's procedure ask whether it is normal
+    ("nanofat 4 days ago and still puffy, normal??", "pain is like 8/10 on day 3 post op is
+    that normal")? A question that opens as one asks in general ("is it normal to still look
+    puffy a few days after nanofat")."""
+    if not tokens or tokens[0] in _QUESTION_OPENERS or _JUDGED.isdisjoint(tokens):
+        return False
+    if not _DATED.isdisjoint(tokens):
+        return True
+    return any(
+        (a.isdigit() and b in _TIME_UNITS) or (a == "day" and b.isdigit())
+        for a, b in zip(tokens, tokens[1:], strict=False)
+    )
+
+
 # when something happened, in words no general question uses: an urgent sign said to have
 # started then is someone's present situation, however the rest is phrased ("got chest pain
 # after the sedation last night")
@@ -614,7 +636,14 @@ class Policy:
         toks = self.normalize(question)
         # "what should I do" asks for advice whatever the classifier says (every such
         # question in the training and probe sets is personal, or about another subject)
-        personal = p >= self.threshold or asks_what_to_do(toks) or tells_own_state(question, toks)
+        # a report dated to the asker's own procedure speaks of them without naming them
+        dated_report = asks_if_own_state_is_normal(toks)
+        personal = (
+            p >= self.threshold
+            or asks_what_to_do(toks)
+            or tells_own_state(question, toks)
+            or dated_report
+        )
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
         # cause blindness, how rare is that?"), unless the message says when it started.
@@ -624,6 +653,6 @@ class Policy:
         ) or happened_recently(toks)
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
-        if personal and names_a_person(toks) and not looks_for_a_place(toks):
+        if dated_report or (personal and names_a_person(toks) and not looks_for_a_place(toks)):
             return Decision(True, "personal_advice", False, p)
         return Decision(False, "general", False, p, asks_should_i(toks), asks_leave_after(toks))
