@@ -173,6 +173,21 @@ def test_a_question_about_a_condition_itself_gets_no_match(real_bot: FaqBot, que
 
 
 @pytest.mark.parametrize(
+    "question", ["can nanofat cure epilepsy", "does fat grafting treat hypertension"]
+)
+def test_whether_it_treats_a_condition_is_not_a_candidacy_question(
+    real_bot: FaqBot, question: str
+) -> None:
+    """The entry on having nanofat with a medical condition does not say it treats one."""
+    best = real_bot.retriever.rank(question, anchored=True).best
+    assert best is not None and best.entry_id == "candidates-medical-conditions"
+    assert real_bot.ask(question).status.value == "no_match"
+    # whether someone with the condition can have it is still answered
+    r = real_bot.ask("can people with epilepsy have nanofat")
+    assert r.status.value == "answered" and r.answer.id == "candidates-medical-conditions"
+
+
+@pytest.mark.parametrize(
     ("question", "entry"),
     [
         # "have it done" names the procedure, and the condition seconds it

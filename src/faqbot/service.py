@@ -22,6 +22,10 @@ from .spelling import Speller
 COMPARISON_CANDIDATES = 3
 # words that make a question naming another treatment a comparison (normalised tokens)
 _COMPARING = frozenset(["fat", "compared", "compare", "comparison", "versus", "vs", "than"])
+# words that ask whether something treats a condition ("can nanofat cure lupus")
+_TREATING = frozenset(["cure", "treat", "treatment", "therapy", "fix", "reverse", "help"])
+# the topic of the entries on who can have the procedure (with a condition, say)
+_CANDIDACY = "candidates"
 
 log = logging.getLogger("faqbot")
 
@@ -262,11 +266,19 @@ class FaqBot:
         is about the condition: no answer, no suggestions. The refusal check does not apply
         this ("i have hashimotos can i do it" is a personal question about the procedure)."""
         conditions = self.scope.conditions
-        if ranking.best is None or scope.anchored or not conditions:
+        if ranking.best is None or not conditions:
             return False
-        if conditions.isdisjoint(self.scope.normalize(question)):
+        toks = self.scope.normalize(question)
+        if conditions.isdisjoint(toks):
             return False
-        return not _shares_a_word(ranking, besides=conditions)
+        if not _TREATING.isdisjoint(toks):
+            # whether it treats the condition, found only by the entry on whether people with
+            # the condition can have it ("can nanofat cure lupus", "stem cell therapy for
+            # multiple sclerosis"): the sources never say it does
+            entry = self.kb.entry(ranking.best.entry_id)
+            if entry is not None and entry.topic == _CANDIDACY:
+                return True
+        return not scope.anchored and not _shares_a_word(ranking, besides=conditions)
 
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the answer found about the other treatments the question names? A question about
