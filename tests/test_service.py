@@ -163,6 +163,19 @@ def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(
     ).status.value == ("no_match")
 
 
+@pytest.mark.parametrize(
+    "question", ["facelift price in mexico", "are cheek fillers safe", "are lip fillers dangerous"]
+)
+def test_the_price_or_risk_of_another_treatment_alone_gets_no_match(
+    real_bot: FaqBot, question: str
+) -> None:
+    """An entry comparing that treatment with fat shares only the price or risk words."""
+    assert real_bot.scope.check(question).comparator_only
+    assert real_bot.ask(question).status.value == "no_match"
+    # a comparison with fat is still answered
+    assert real_bot.ask("is fat safer than filler").status.value == "answered"
+
+
 @pytest.mark.parametrize("question", ["what causes eczema", "how do you treat rosacea"])
 def test_a_question_about_a_condition_itself_gets_no_match(real_bot: FaqBot, question: str) -> None:
     """The entries on who can have nanofat with a condition match these through the

@@ -22,6 +22,10 @@ from .spelling import Speller
 COMPARISON_CANDIDATES = 3
 # words that make a question naming another treatment a comparison (normalised tokens)
 _COMPARING = frozenset(["fat", "compared", "compare", "comparison", "versus", "vs", "than"])
+# words a question about another treatment alone shares with an entry comparing it with fat
+# without being about that comparison ("facelift price", "are lip fillers safe": "safe" is read
+# as its synonyms group "risk")
+_NOT_COMPARING = frozenset(["vs", "versus", "cost", "risk"])
 # words that ask whether something treats a condition ("can nanofat cure lupus")
 _TREATING = frozenset(["cure", "treat", "treatment", "therapy", "fix", "reverse", "help"])
 # the topic of the entries on who can have the procedure (with a condition, say)
@@ -284,15 +288,16 @@ class FaqBot:
         """Is the answer found about the other treatments the question names? A question about
         fillers alone ("how long does lip filler last") is about fillers, not nanofat, unless
         the entry found is itself about them: its own question names every one of them, and
-        it shares a word with the question besides their names and the question words ("why
-        are people moving away from fillers" -> the entry on that trend; not "what is a
-        chemical peel made of" -> the entry comparing nanofat with peels)."""
+        it shares a word with the question besides their names, the question words and the
+        words of price or risk ("why are people moving away from fillers" -> the entry on that
+        trend; not "what is a chemical peel made of" -> the entry comparing nanofat with peels,
+        nor "facelift price" or "are lip fillers safe")."""
         best = ranking.best
         if best is None or not scope.comparators <= self._comparators[best.entry_id]:
             return False
         # words any comparison shares with any entry say nothing about what it is about
         names = {t for phrase in scope.comparators for t in phrase}
-        return _shares_a_word(ranking, besides=names | {"vs", "versus"})
+        return _shares_a_word(ranking, besides=names | _NOT_COMPARING)
 
     def decide(self, question: str) -> tuple[Decision, ScopeCheck]:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
