@@ -25,6 +25,7 @@ from faqbot.policy import (
     asks_leave_after,
     asks_should_i,
     fit_policy,
+    goes_on,
     happened_recently,
     load_policy_rows,
     looks_for_a_place,
@@ -180,6 +181,21 @@ def test_happened_recently_needs_a_time_not_the_verb_last() -> None:
     assert happened_recently(["blurry", "vision", "yesterday"])
     assert not happened_recently(["how", "long", "doe", "the", "pain", "last"])
     assert not happened_recently(["last", "session", "fever"])
+
+
+def test_goes_on_says_a_state_continues() -> None:
+    assert goes_on(["cut", "keep", "bleeding"])
+    assert goes_on(["bleeding", "hasnt", "stopped"])
+    assert goes_on(["it", "won", "t", "stop", "bleeding"])
+    assert not goes_on(["doe", "bleeding", "stop", "after", "nanofat"])
+
+
+@pytest.mark.parametrize(
+    "question", ["the cannula hole keeps bleeding", "harvest site bleeding hasnt stopped"]
+)
+def test_an_urgent_sign_that_goes_on_is_urgent(real_bot: FaqBot, question: str) -> None:
+    decision = real_bot.policy.decide(question)
+    assert decision.refuse and decision.urgent, question
 
 
 def test_asks_should_i_wants_a_recommendation_not_information() -> None:

@@ -430,6 +430,17 @@ _RECENTLY = _words("yesterday tonight ago")
 _LAST = _words("night evening week")
 
 
+# words that say a state goes on ("keeps bleeding", "hasn't stopped", "still"): an urgent sign
+# said to go on is someone's present situation, however the rest is phrased
+_ONGOING = _words("still keep keeps hasnt hasn wont won isnt isn")
+
+
+def goes_on(tokens: list[str]) -> bool:
+    """Does the message say a state goes on ("donor site keeps bleeding through the
+    bandage", "bleeding hasnt stopped")?"""
+    return not _ONGOING.isdisjoint(tokens)
+
+
 def happened_recently(tokens: list[str]) -> bool:
     """Does the message say something happened recently ("yesterday", "two hours ago", "last
     night")? "last" alone is not enough ("how long does the pain last")."""
@@ -646,11 +657,16 @@ class Policy:
         )
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
-        # cause blindness, how rare is that?"), unless the message says when it started.
+        # cause blindness, how rare is that?"), unless the message says when it started or
+        # that it goes on.
         situation = (
-            (not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks))
-            and p >= URGENT_MIN_PROBABILITY
-        ) or happened_recently(toks)
+            (
+                (not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks))
+                and p >= URGENT_MIN_PROBABILITY
+            )
+            or happened_recently(toks)
+            or goes_on(toks)
+        )
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
         if dated_report or (personal and names_a_person(toks) and not looks_for_a_place(toks)):
