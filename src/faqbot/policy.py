@@ -636,7 +636,7 @@ class Policy:
                     p = max(p, self.model.probability(part + "?"))
         return p
 
-    def asks_in_general(self, question: str) -> bool:
+    def general_question(self, question: str) -> bool:
         """Is ``question`` impersonal (``asks_in_general``) and general to the classifier?"""
         return asks_in_general(self.normalize(question)) and self.probability(question) < (
             self.threshold
@@ -645,10 +645,10 @@ class Policy:
     def decide(self, question: str) -> Decision:
         p = self.probability(question)
         toks = self.normalize(question)
-        # "what should I do" asks for advice whatever the classifier says (every such
-        # question in the training and probe sets is personal, or about another subject)
         # a report dated to the asker's own procedure speaks of them without naming them
         dated_report = asks_if_own_state_is_normal(toks)
+        # "what should I do" asks for advice whatever the classifier says (every such
+        # question in the training and probe sets is personal, or about another subject)
         personal = (
             p >= self.threshold
             or asks_what_to_do(toks)

@@ -267,8 +267,11 @@ class FaqBot:
         the entry on who can have nanofat with a medical condition through "diabetes" alone. A
         question that names a condition (``scope.yaml``'s ``conditions``) and not the subject,
         and shares no word with the entry found besides the condition and the question words,
-        is about the condition: no answer, no suggestions. The refusal check does not apply
-        this ("i have hashimotos can i do it" is a personal question about the procedure)."""
+        is about the condition: no answer, no suggestions. So is one, named or not, that asks
+        whether something treats the condition (``_TREATING``: "can nanofat cure lupus") when the
+        entry found is one on who can have the procedure (the ``candidates`` topic): the
+        sources never say it treats such conditions. The refusal check does not apply this ("i
+        have hashimotos can i do it" is a personal question about the procedure)."""
         conditions = self.scope.conditions
         if ranking.best is None or not conditions:
             return False
@@ -306,7 +309,7 @@ class FaqBot:
         sound urgent, nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
         hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
         question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
-        ``Policy.asks_in_general``; not "... will it work on me?" or "... is that normal?").
+        ``Policy.general_question``; not "... will it work on me?" or "... is that normal?").
         A question that uses no word of this subject but that an entry answers
         ("at 72 am i too old for this": "this" is the procedure) is about this one. A question
         about this subject that asks what the asker should do ("should i choose general
@@ -336,7 +339,7 @@ class FaqBot:
         if scope.other_subject and self._rank(question, scope, 1, scope.anchored).best is None:
             return True
         part = self.scope.question_part(question)
-        return part is not None and self.policy.asks_in_general(part)
+        return part is not None and self.policy.general_question(part)
 
     def _asks_for_a_plan(self, question: str, decision: Decision, scope: ScopeCheck) -> bool:
         """Does a question about this subject ask what the asker should do (``asks_should_i``),
