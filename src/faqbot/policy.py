@@ -533,15 +533,22 @@ _TO_LEARN = _words("know ask bring expect look prepare")
 _AN_AGE = frozenset([("what", "age"), ("which", "age"), ("how", "old")])
 
 
+def _verb_before_asker(tokens: list[str], verbs: frozenset[str]) -> int | None:
+    """Where the first "<verb> i" or "<verb> we" is ("should i", "can we"): the position of its
+    verb, or None."""
+    for i in range(len(tokens) - 1):
+        if tokens[i] in verbs and tokens[i + 1] in ("i", "we"):
+            return i
+    return None
+
+
 def asks_should_i(tokens: list[str]) -> bool:
     """Does the message ask what the asker should do ("should i choose general anesthesia or
     local", "what cream should I use")? Not what they should learn or bring, nor at what age."""
-    for i in range(len(tokens) - 1):
-        if tokens[i] in _SHOULD and tokens[i + 1] in ("i", "we"):
-            if tuple(tokens[max(0, i - 2) : i]) in _AN_AGE:
-                return False
-            return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
-    return False
+    i = _verb_before_asker(tokens, _SHOULD)
+    if i is None or tuple(tokens[max(0, i - 2) : i]) in _AN_AGE:
+        return False
+    return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
 
 
 # words in a question that point back at the asker's situation or ask for a judgement of it
@@ -573,10 +580,8 @@ def asks_leave_after(tokens: list[str]) -> bool:
     sleep on my side the night after nanofat", "can I wash my face tonite after nanofat")? That
     asks for the asker's own aftercare instructions, unless an entry answers it ("can I go back
     to work after nanofat": ``FaqBot.decide``)."""
-    for i in range(len(tokens) - 1):
-        if tokens[i] in _MAY and tokens[i + 1] in ("i", "we"):
-            return "after" in tokens[i + 2 :]
-    return False
+    i = _verb_before_asker(tokens, _MAY)
+    return i is not None and "after" in tokens[i + 2 :]
 
 
 def urgent_sign(tokens: list[str]) -> bool:

@@ -328,14 +328,15 @@ class Scope:
         # a weak anchor names the subject only when nothing in the question names another one
         # and another word of the subject seconds it
         anchored = anchored or (bool(weak_found) and seconded and not foreign and not comparators)
+        gaps = self.gaps.found_in(grams)  # business phrases are among them
         return ScopeCheck(
             anchored,
             tuple(foreign),
             domain,
             comparators,
             small_talk=_small_talk(toks),
-            gaps=tuple(" ".join(p) for p in sorted(self.gaps.found_in(grams))),
-            business=bool(self.business.found_in(grams)),
+            gaps=tuple(" ".join(p) for p in sorted(gaps)),
+            business=not self.business.set.isdisjoint(gaps),
         )
 
 
