@@ -24,6 +24,8 @@ from faqbot.policy import (
     asks_in_general,
     asks_leave_after,
     asks_should_i,
+    asks_whether_i,
+    ends_after_it,
     fit_policy,
     goes_on,
     happened_recently,
@@ -301,6 +303,39 @@ def test_asks_leave_after_asks_permission_after_the_procedure() -> None:
 def test_may_i_after_the_procedure_is_personal_unless_answered(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
+    assert real_bot.ask(question).status.value == status, question
+
+
+def test_asks_whether_i_opens_with_can_or_will_i() -> None:
+    assert asks_whether_i(["can", "i", "get", "nanofat"])
+    assert asks_whether_i(["will", "i", "scar", "from", "fat_transfer"])
+    assert not asks_whether_i(["can", "i", "ask", "what", "nanofat", "is"])
+    assert not asks_whether_i(["can", "people", "get", "nanofat"])
+    assert not asks_whether_i(["how", "can", "i", "find", "a", "clinic"])
+
+
+def test_ends_after_it_needs_a_dangling_after_or_before() -> None:
+    assert ends_after_it(["can", "i", "swim", "two", "days", "after"])
+    assert ends_after_it(["what", "should", "i", "take", "before", "and", "after"])
+    assert not ends_after_it(["can", "i", "swim", "after", "a", "root", "canal"])
+    assert not ends_after_it([])
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # the asker's own context, then whether they can or will: their own case
+        ("i have freckles, will i scar from fat grafting", "refused"),
+        ("i am vegan, can i get nanofat", "refused"),
+        # the asker's context, then a general question
+        ("I'm a student writing an essay. Can I ask what nanofat is made of?", "answered"),
+        # another subject, but "before and after" is the asker's own procedure
+        ("how much vitamin c should i take before and after", "refused"),
+        # another subject, with its own event
+        ("can i eat pizza after a root canal", "no_match"),
+    ],
+)
+def test_own_context_then_can_i_is_personal(real_bot: FaqBot, question: str, status: str) -> None:
     assert real_bot.ask(question).status.value == status, question
 
 

@@ -573,6 +573,30 @@ def asks_in_general(tokens: list[str]) -> bool:
 
 
 _MAY = _words("can could may")
+# verbs that open a question about what will or may happen to the asker ("can i get nanofat",
+# "will i scar if i get this done")
+_MODALS = _words("can could may might should would will")
+
+
+def asks_whether_i(tokens: list[str]) -> bool:
+    """Does the question open by asking whether the asker can, should or will ("can i get
+    nanofat", "will i scar if i get this done")? Not what they may ask or should know ("can i
+    ask what it is made of"). ``FaqBot.decide`` asks it of the question that follows the
+    asker's own context ("i smoke weed sometimes, can i get nanofat"): a question about their
+    own case."""
+    return (
+        len(tokens) > 2
+        and tokens[0] in _MODALS
+        and tokens[1] in ("i", "we")
+        and _TO_LEARN.isdisjoint(tokens[2:4])
+    )
+
+
+def ends_after_it(tokens: list[str]) -> bool:
+    """Does the message end on "after" or "before" with nothing after it ("can i go back to my
+    spin class 3 days after", "how much arnica should i take before and after")? In this chat
+    the event left unnamed is the asker's procedure."""
+    return bool(tokens) and tokens[-1] in ("after", "before", "afterwards", "beforehand")
 
 
 def asks_leave_after(tokens: list[str]) -> bool:

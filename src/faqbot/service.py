@@ -12,7 +12,7 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Decision, Policy
+from .policy import Decision, Policy, asks_whether_i, ends_after_it
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck
 from .settings import Settings
@@ -306,7 +306,8 @@ class FaqBot:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
-        sound urgent, nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
+        sound urgent or it ends on a bare "after" or "before" (``ends_after_it``: the asker's
+        procedure), nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
         hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
         question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
         ``Policy.general_question``; not "... will it work on me?" or "... is that normal?").
@@ -317,7 +318,9 @@ class FaqBot:
         does one that asks whether the asker may do something after their procedure ("can i sleep
         on my side the night after nanofat", ``asks_leave_after``) when no entry answers it at
         the threshold of a question without an anchor (as one does "can I go back to work after
-        nanofat") and no gap entry says the sources leave it open."""
+        nanofat") and no gap entry says the sources leave it open. So does one in which the asker
+        speaks of themselves and then asks whether they can, should or will (``asks_whether_i``:
+        "i smoke weed sometimes, can i get nanofat")."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
         if decision.refuse and not decision.urgent and self._not_advice(question, scope):
@@ -336,19 +339,27 @@ class FaqBot:
         context? See :meth:`decide`."""
         if scope.business:  # "can i use my hsa for nanofat" asks about paying
             return True
-        if scope.other_subject and self._rank(question, scope, 1, scope.anchored).best is None:
+        if (
+            scope.other_subject
+            and not ends_after_it(self.scope.normalize(question))
+            and self._rank(question, scope, 1, scope.anchored).best is None
+        ):
             return True
         part = self.scope.question_part(question)
         return part is not None and self.policy.general_question(part)
 
     def _asks_for_a_plan(self, question: str, decision: Decision, scope: ScopeCheck) -> bool:
         """Does a question about this subject ask what the asker should do (``asks_should_i``),
-        or whether they may do something after their procedure (``asks_leave_after``) with no
-        entry or gap entry to answer it? See :meth:`decide`."""
+        whether they can, should or will after speaking of themselves (``asks_whether_i``), or
+        whether they may do something after their procedure (``asks_leave_after``) with no entry
+        or gap entry to answer it? See :meth:`decide`."""
         if decision.asks_should_i and (
             scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None
         ):
             return True
+        part = self.scope.question_part(question)
+        if part is not None and asks_whether_i(self.scope.normalize(part)):
+            return True  # "i smoke weed sometimes, can i get nanofat": their own case
         return (
             decision.asks_leave_after
             and scope.anchored
