@@ -25,7 +25,6 @@ from faqbot.policy import (
     asks_leave_after,
     asks_should_i,
     asks_whether_i,
-    ends_after_it,
     fit_policy,
     goes_on,
     happened_recently,
@@ -312,13 +311,6 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
     assert not asks_whether_i(["can", "i", "ask", "what", "nanofat", "is"])
     assert not asks_whether_i(["can", "people", "get", "nanofat"])
     assert not asks_whether_i(["how", "can", "i", "find", "a", "clinic"])
-
-
-def test_ends_after_it_needs_a_dangling_after_or_before() -> None:
-    assert ends_after_it(["can", "i", "swim", "two", "days", "after"])
-    assert ends_after_it(["what", "should", "i", "take", "before", "and", "after"])
-    assert not ends_after_it(["can", "i", "swim", "after", "a", "root", "canal"])
-    assert not ends_after_it([])
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from faqbot.features import Normalizer
-from faqbot.scope import Scope, ScopeConfig, ScopeConfigError, one_slip, zipf
+from faqbot.scope import Scope, ScopeConfig, ScopeConfigError, ends_after_it, one_slip, zipf
 
 TEXTS = [
     "Nanofat grafting uses emulsified fat. Sedation and swelling after the harvest are common.",
@@ -128,6 +128,19 @@ def test_shipped_scope_file_reads_and_keeps_family_words_neutral() -> None:
     assert not s.check("how does a skin graft heal").anchored
     assert s.check("how long is recovery after a nose job").foreign == ("nose job",)
     assert s.check("downtime after morpheus8").comparators == {("morpheus8",)}
+
+
+def test_ends_after_it_needs_a_bare_after_or_before() -> None:
+    assert ends_after_it(["can", "i", "swim", "two", "days", "after"])
+    assert ends_after_it(["what", "should", "i", "take", "before", "and", "after"])
+    assert not ends_after_it(["can", "i", "swim", "after", "a", "root", "canal"])
+    assert not ends_after_it([])
+
+
+def test_a_bare_after_names_the_procedure_unless_another_subject_is_named(scope: Scope) -> None:
+    assert scope.check("is it normal to get swelling after").anchored
+    check = scope.check("rhinoplasty swelling how long after")
+    assert not check.anchored and check.out_of_scope
 
 
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:

@@ -592,13 +592,6 @@ def asks_whether_i(tokens: list[str]) -> bool:
     )
 
 
-def ends_after_it(tokens: list[str]) -> bool:
-    """Does the message end on "after" or "before" with nothing after it ("can i go back to my
-    spin class 3 days after", "how much arnica should i take before and after")? In this chat
-    the event left unnamed is the asker's procedure."""
-    return bool(tokens) and tokens[-1] in ("after", "before", "afterwards", "beforehand")
-
-
 def asks_leave_after(tokens: list[str]) -> bool:
     """Does the message ask whether the asker may do something after their procedure ("can i
     sleep on my side the night after nanofat", "can I wash my face tonite after nanofat")? That

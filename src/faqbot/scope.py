@@ -169,6 +169,15 @@ class ScopeCheck:
         return not self.domain
 
 
+def ends_after_it(tokens: Sequence[str]) -> bool:
+    """Does the message end on "after" or "before" with nothing after it ("is it normal to get
+    lumps after", "can i go back to my spin class 3 days after")? In this chat the event left
+    unnamed is the asker's procedure: it names the subject when nothing else names another
+    (``Scope.check``), and a personal question that ends so is not about another subject
+    (``FaqBot.decide``)."""
+    return bool(tokens) and tokens[-1] in ("after", "before", "afterwards", "beforehand")
+
+
 class Scope:
     def __init__(self, config: ScopeConfig, normalizer: Normalizer, texts: Iterable[str]) -> None:
         self.config = config
@@ -326,8 +335,13 @@ class Scope:
         if foreign and not anchored:
             foreign = self._beyond_context(question, foreign)
         # a weak anchor names the subject only when nothing in the question names another one
-        # and another word of the subject seconds it
-        anchored = anchored or (bool(weak_found) and seconded and not foreign and not comparators)
+        # and another word of the subject seconds it; so does a bare "after" at the end (the
+        # asker's procedure: "is it normal to get lumps or uneven spots after")
+        anchored = anchored or (
+            (ends_after_it(toks) or (bool(weak_found) and seconded))
+            and not foreign
+            and not comparators
+        )
         gaps = self.gaps.found_in(grams)  # business phrases are among them
         return ScopeCheck(
             anchored,

@@ -12,9 +12,9 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Decision, Policy, asks_whether_i, ends_after_it
+from .policy import Decision, Policy, asks_whether_i
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck
+from .scope import QUESTION_WORDS, Scope, ScopeCheck, ends_after_it
 from .settings import Settings
 from .spelling import Speller
 
