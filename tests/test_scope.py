@@ -143,6 +143,18 @@ def test_a_bare_after_names_the_procedure_unless_another_subject_is_named(scope:
     assert not check.anchored and check.out_of_scope
 
 
+def test_a_slip_on_a_common_word_of_the_subject_is_not_another_subject() -> None:
+    texts = ["Swelling usually settles; a simple style of aftercare is enough to benefit."]
+    s = Scope(ScopeConfig(anchors=("nanofat",)), Normalizer(), texts)
+    # misspellings English text makes often enough for wordfreq to count them
+    assert s.check("is swelling usualy worse under the eyes").foreign == ()
+    assert s.check("will i benifit, is one enought").foreign == ()
+    # a real word one edit from a common one is not a slip ("pimple" / "simple"), and short
+    # words have too many neighbours ("stye" / "style")
+    assert s.check("how to pop a pimple").foreign == ("pimple",)
+    assert s.check("what causes a stye").foreign == ("stye",)
+
+
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
     assert not scope.check("how do I reset my router").domain
     assert scope.check("is swelling normal").domain

@@ -37,7 +37,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import STOP_WORDS, Normalizer
-from .text import fold
+from .text import fold, one_edit_variants
 
 
 class ScopeConfigError(ValueError):
@@ -217,6 +217,12 @@ class Scope:
         self.vocabulary = frozenset(vocab)
         self._stem = Stemmer.Stemmer("english").stemWord
         self._stems = frozenset(self._stem(w) for w in vocab)
+        # the common words this subject uses, that a rare word may be a slip on (``_slip``)
+        self._common = frozenset(
+            w
+            for w in vocab
+            if len(w) >= _MIN_SLIP - 1 and w.isalpha() and zipf(w) >= config.foreign_zipf
+        )
         _english()  # load the word list now, not on the first question
 
     def _related_form(self, word: str) -> bool:
@@ -224,6 +230,19 @@ class Scope:
         "sedation", "originate" / "origins")? True when both have the same Snowball stem; a
         shared beginning is not enough ("statin" / "statistics", "compound" / "component")."""
         return self._stem(word) in self._stems
+
+    def _slip(self, word: str, z: float) -> bool:
+        """Is ``word`` a typing slip on a common word this subject uses ("usualy", "enought",
+        "benifit")? English text makes such slips often enough for ``wordfreq`` to count them
+        (Zipf 1.6-2.1), so they would pass for rare words naming another subject. A word rarer
+        than ``SLIP_ZIPF`` and one edit from a word of the sources or entries at least as
+        common as ``foreign_zipf`` is taken for that word; rare real words are seldom one edit
+        from a common one ("statin" is not)."""
+        return (
+            _MIN_SLIP <= len(word) <= _MAX_SLIP
+            and z < SLIP_ZIPF
+            and not self._common.isdisjoint(one_edit_variants(word))
+        )
 
     def _misspelt_anchor(self, toks: list[str]) -> bool:
         """Is a word a one-slip misspelling of a one-word anchor ("naonfat", "nanofta",
@@ -330,6 +349,7 @@ class Scope:
                 0.0 < z < self.config.foreign_zipf
                 and t not in foreign
                 and not self._related_form(t)
+                and not self._slip(t, z)
             ):
                 foreign.append(t)
         if foreign and not anchored:
@@ -470,6 +490,11 @@ def _small_talk(toks: list[str]) -> bool:
 
 
 _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
+# a word at least this long, rarer than SLIP_ZIPF in English and one slip from a common word of
+# the subject is a slip on that word, not another subject (``Scope._slip``)
+_MIN_SLIP = 5
+_MAX_SLIP = 30
+SLIP_ZIPF = 2.3
 
 
 def one_slip(a: str, b: str) -> bool:

@@ -20,9 +20,9 @@ from collections.abc import Iterable
 
 from .scope import zipf
 from .text import fold
+from .text import one_edit_variants as _edits
 
 _WORD = re.compile(r"[a-z]+")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
 MIN_LENGTH = 4  # shorter words have too many neighbours one edit away
 MAX_LENGTH = 30  # longer than any word of the knowledge base: no edit list for a pasted blob
 # words at least this common in English (Zipf scale) are words, not slips ("needled", 1.8);
@@ -57,13 +57,3 @@ class Speller:
         if not known:
             return None
         return max(sorted(known), key=self.counts.__getitem__)
-
-
-def _edits(word: str) -> set[str]:
-    """Every string one deletion, swap of neighbours, replacement or insertion from ``word``."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = [a + b[1:] for a, b in splits if b]
-    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-    inserts = [a + c + b for a, b in splits for c in _LETTERS]
-    return set(deletes + swaps + replaces + inserts)
