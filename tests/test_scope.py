@@ -155,6 +155,18 @@ def test_a_slip_on_a_common_word_of_the_subject_is_not_another_subject() -> None
     assert s.check("what causes a stye").foreign == ("stye",)
 
 
+def test_leading_question_is_the_question_before_a_comment(scope: Scope) -> None:
+    q = "how long does the swelling last? my sister is getting married soon"
+    assert scope.leading_question(q) == "how long does the swelling last"
+    # another question follows, or the first part asks nothing (no question mark), or names
+    # nothing of the subject
+    assert scope.leading_question("how long does the swelling last? what does it cost") is None
+    assert scope.leading_question("swelling is bad. my sister is getting married") is None
+    assert scope.leading_question("is swelling bad, my sister is getting married") is None
+    assert scope.leading_question("how are you? my sister is getting married") is None
+    assert scope.leading_question("how long does the swelling last") is None
+
+
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
     assert not scope.check("how do I reset my router").domain
     assert scope.check("is swelling normal").domain
@@ -228,6 +240,9 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         # lay ones (synonyms.yaml) are not another subject
         ("low pain tolerance, how painful is it", "tenderness"),
         ("are sutures needed where the cannula goes in", "stitches"),
+        # a comment after the question buries it: the question is ranked on its own
+        ("does it sting when they inject the fat? im a total baby", "discomfort"),
+        ("what is microfat?? everyone at my gym keeps raving about it lately honestly", "microfat"),
     ],
 )
 def test_real_kb_general_questions_with_context_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]

@@ -311,6 +311,26 @@ class Scope:
             return None
         return last
 
+    def leading_question(self, question: str) -> str | None:
+        """The question itself, when what follows it only comments ("does it hurt when they take
+        the fat out? im a bit of a wimp", "ok so what actually IS nanofat?? seeing it all over
+        my fyp"): the first part, when it ends with a question mark, has a question word and a
+        word of this subject, and no later part opens with a question word; else None."""
+        folded = fold(question)
+        parts = [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
+        if len(parts) < 2 or not folded.lstrip().startswith(parts[0] + "?"):
+            return None
+        first = self.normalize(parts[0])
+        if _ASKS.isdisjoint(first) or not any(
+            t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in first
+        ):
+            return None
+        for part in parts[1:]:
+            toks = self.normalize(part)
+            if toks and toks[0] in _ASKS:
+                return None
+        return parts[0]
+
     def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
         """The comparator phrases (other treatments) that ``text`` names."""
         toks = self.normalize(text)
@@ -419,6 +439,10 @@ _NEVER_FOREIGN = _CONTRACTIONS | _SHORTHAND
 _SECOND_PERSON = frozenset(["you", "your", "yours", "yourself", "u", "ya"])
 # question words: every question has one, so they say nothing about its subject
 QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what's"])
+# words with which a part asks something ("does it hurt ...", "ok so what is ...")
+_ASKS = QUESTION_WORDS | frozenset(
+    ["what", "which", "is", "are", "do", "does", "can", "could", "will", "would", "should"]
+)
 # what people ask a chat bot about itself ("are you a real person?", "how are you doing today")
 _ABOUT_THE_BOT = frozenset(
     [

@@ -162,12 +162,15 @@ class FaqBot:
             )
         ranking = self._answer(question, scope, top_k, scope.anchored)
         if ranking.best is None and ranking.gap is None and not self._excluded(scope):
-            # the asker's own context can bury the question: try the question on its own
-            part = self.scope.question_part(question)
-            if part is not None:
+            # the asker's own context, or a comment after the question, can bury the question:
+            # try the question on its own
+            for part in (self.scope.question_part(question), self.scope.leading_question(question)):
+                if part is None:
+                    continue
                 alone = self._answer(part, self.scope.check(part), top_k, scope.anchored)
                 if alone.best is not None:
                     ranking = alone
+                    break
         if ranking.best is None:
             if ranking.gap is not None:  # a question the sources leave open: say so
                 gap = self.kb.entry(ranking.gap.entry_id)
