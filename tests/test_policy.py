@@ -32,6 +32,7 @@ from faqbot.policy import (
     looks_for_a_place,
     nb_scale,
     reports_a_sign,
+    takes_a_medicine,
     tells_own_state,
     train_policy,
     urgent_sign,
@@ -329,6 +330,48 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
 )
 def test_own_context_then_can_i_is_personal(real_bot: FaqBot, question: str, status: str) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+def test_takes_a_medicine_needs_a_foreign_word_after_on_or_taking() -> None:
+    assert takes_a_medicine(["im", "on", "warfarin"], frozenset(["warfarin"]))
+    assert takes_a_medicine(["while", "on", "my", "antibiotic"], frozenset(["antibiotic"]))
+    assert not takes_a_medicine(["i", "m", "on", "a", "budget"], frozenset())
+    assert not takes_a_medicine(["put", "on", "warfarin"], frozenset(["warfarin"]))
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # the asker's own medicine
+        ("can i get nanofat while on spironolactone", "refused"),
+        ("im on prednisone, ok to do it", "refused"),
+        # no medicine
+        ("i'm on a budget, what does nanofat cost", "answered"),
+    ],
+)
+def test_own_medicine_is_personal(real_bot: FaqBot, question: str, status: str) -> None:
+    assert real_bot.ask(question).status.value == status, question
+
+
+def test_someone_elses_medicine_in_general_is_not_refused(real_bot: FaqBot) -> None:
+    assert not real_bot.decide("can people get nanofat while on spironolactone")[0].refuse
+
+
+def test_a_state_dated_years_back_is_not_recent_or_going_on() -> None:
+    assert not happened_recently(["radiation", "year", "ago"])
+    assert happened_recently(["injection", "2", "hour", "ago"])
+    assert not goes_on(["still", "blotchy", "from", "radiation", "year", "ago"])
+    assert not goes_on(["still", "blotchy", "for", "year"])
+    assert goes_on(["still", "blotchy"])
+
+
+def test_a_long_standing_sign_then_a_general_question_is_answered(real_bot: FaqBot) -> None:
+    q = (
+        "my mum's neck skin is still blotchy from radiation years ago. is fat grafting used "
+        "for radiation damaged skin in general"
+    )
+    assert real_bot.ask(q).status.value == "answered"
+    assert real_bot.ask("my cheek is still blotchy from the injection 2 hours ago").refusal.urgent
 
 
 @pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])

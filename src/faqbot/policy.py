@@ -435,16 +435,33 @@ _LAST = _words("night evening week")
 _ONGOING = _words("still keep keeps hasnt hasn wont won isnt isn")
 
 
+# years (as normalised: plurals folded): a state dated years back is long-standing, not a
+# present emergency ("her skin is still tight and discolored from radiation years ago")
+_YEARS = _words("year yr yrs decade")
+
+
+def _years_back(tokens: list[str]) -> bool:
+    """Does the message date something years back ("years ago", "for years")?"""
+    return any(
+        (a in _YEARS and b == "ago") or (a == "for" and b in _YEARS)
+        for a, b in zip(tokens, tokens[1:], strict=False)
+    )
+
+
 def goes_on(tokens: list[str]) -> bool:
     """Does the message say a state goes on ("donor site keeps bleeding through the
-    bandage", "bleeding hasnt stopped")?"""
-    return not _ONGOING.isdisjoint(tokens)
+    bandage", "bleeding hasnt stopped"), and not since years back?"""
+    return not _ONGOING.isdisjoint(tokens) and not _years_back(tokens)
 
 
 def happened_recently(tokens: list[str]) -> bool:
     """Does the message say something happened recently ("yesterday", "two hours ago", "last
-    night")? "last" alone is not enough ("how long does the pain last")."""
-    if not _RECENTLY.isdisjoint(tokens):
+    night")? "last" alone is not enough ("how long does the pain last"), nor is "ago" after
+    years ("radiation years ago")."""
+    if any(
+        t in _RECENTLY and not (t == "ago" and i > 0 and tokens[i - 1] in _YEARS)
+        for i, t in enumerate(tokens)
+    ):
         return True
     return any(a == "last" and b in _LAST for a, b in zip(tokens, tokens[1:], strict=False))
 
@@ -599,6 +616,24 @@ def asks_leave_after(tokens: list[str]) -> bool:
     to work after nanofat": ``FaqBot.decide``)."""
     i = _verb_before_asker(tokens, _MAY)
     return i is not None and "after" in tokens[i + 2 :]
+
+
+# words before "on" or "taking" that make it the asker's own medicine ("i'm on warfarin", "while
+# on accutane", "i am taking sertraline"); "m" is what is left of "i'm"
+_ON_IT = _words("m im am while still been currently")
+
+
+def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
+    """Does the message say the asker is on something the sources never name ("im on warfarin,
+    ok for me to do it", "can i get nanofat while on accutane")? ``foreign`` holds the
+    question's foreign words (``ScopeCheck.foreign``): "i'm on a budget" names no medicine.
+    ``FaqBot.decide`` refuses such a question when it names the asker: their own medicines."""
+    return any(
+        tokens[i] in ("on", "taking")
+        and tokens[i - 1] in _ON_IT
+        and not foreign.isdisjoint(tokens[i + 1 : i + 4])
+        for i in range(1, len(tokens) - 1)
+    )
 
 
 def urgent_sign(tokens: list[str]) -> bool:

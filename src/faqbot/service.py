@@ -12,7 +12,7 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Decision, Policy, asks_whether_i
+from .policy import Decision, Policy, asks_whether_i, names_a_person, takes_a_medicine
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck, ends_after_it
 from .settings import Settings
@@ -345,6 +345,7 @@ class FaqBot:
         if (
             scope.other_subject
             and not ends_after_it(self.scope.normalize(question))
+            and not self._own_medicine(question, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None
         ):
             return True
@@ -363,11 +364,18 @@ class FaqBot:
         part = self.scope.question_part(question)
         if part is not None and asks_whether_i(self.scope.normalize(part)):
             return True  # "i smoke weed sometimes, can i get nanofat": their own case
+        if self._own_medicine(question, scope):
+            return True  # "can i get nanofat while on accutane"
         return (
             decision.asks_leave_after
             and scope.anchored
             and _unanswered(self._rank(question, scope, 1, anchored=False))
         )
+
+    def _own_medicine(self, question: str, scope: ScopeCheck) -> bool:
+        """Does the question name the asker and a medicine they are on (``takes_a_medicine``)?"""
+        toks = self.scope.normalize(question)
+        return names_a_person(toks) and takes_a_medicine(toks, frozenset(scope.foreign))
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
         entry = self.kb.entry(entry_id)
