@@ -139,10 +139,8 @@ def test_other_treatment_is_answered_only_by_an_entry_about_it(
     "question",
     [
         "is fat safer than filler when it comes to blocking a blood vessel?",
-        "are allergic reactions less likely with your own fat than with fillers?",
         # no "fat", but a comparison word says what the question compares
         "vascular occlusion risk compared with fillers",
-        "is the allergy risk lower than with fillers",
     ],
 )
 def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(
@@ -161,6 +159,29 @@ def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(
     assert real_bot.ask(
         "is filler safer when it comes to blocking a blood vessel?"
     ).status.value == ("no_match")
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        (
+            "are allergic reactions less likely with your own fat than with fillers?",
+            "risks-allergy-rejection",
+        ),
+        ("is the allergy risk lower than with fillers", "risks-allergy-rejection"),
+        ("good option for people who have bad reactions to fillers?", "alternatives-own-tissue"),
+    ],
+)
+def test_an_entry_whose_alternates_name_the_treatment_answers_it(
+    real_bot: FaqBot, question: str, entry_id: str
+) -> None:
+    """The entry's question never names fillers, but its alternates compare it with them."""
+    scope = real_bot.scope.check(question)
+    assert scope.comparator_only
+    entry = real_bot.kb.entry(entry_id)
+    assert entry is not None and not real_bot.scope.comparators_named(entry.question)
+    r = real_bot.ask(question)
+    assert r.status.value == "answered" and r.answer.id == entry_id
 
 
 @pytest.mark.parametrize(

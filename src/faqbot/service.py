@@ -101,14 +101,17 @@ class FaqBot:
     retriever: Retriever
     policy: Policy
     scope: Scope
-    # per entry, the other treatments its own question names (see ``_compares_with``)
+    # per entry, the other treatments its question and alternates name (``_compares_with``)
     _comparators: dict[str, frozenset[tuple[str, ...]]] = field(init=False, repr=False)
     # entries for questions the sources do not answer (``Entry.gap``): never an answer
     gaps: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._comparators = {
-            e.id: self.scope.comparators_named(e.question) for e in self.kb.entries
+            e.id: frozenset().union(
+                *(self.scope.comparators_named(t) for t in (e.question, *e.alternates))
+            )
+            for e in self.kb.entries
         }
         self.gaps = frozenset(e.id for e in self.kb.entries if e.gap)
 
@@ -293,9 +296,10 @@ class FaqBot:
     def _compares_with(self, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the answer found about the other treatments the question names? A question about
         fillers alone ("how long does lip filler last") is about fillers, not nanofat, unless
-        the entry found is itself about them: its own question names every one of them, and
-        it shares a word with the question besides their names, the question words and the
-        words of price or risk ("why are people moving away from fillers" -> the entry on that
+        the entry found is itself about them: its question or its alternates name every one of
+        them ("good option for ppl who react badly to fillers?" -> the entry on using one's own
+        tissue, whose alternates compare it with filler), and it shares a word with the
+        question besides their names, the question words and the words of price or risk ("why are people moving away from fillers" -> the entry on that
         trend; not "what is a chemical peel made of" -> the entry comparing nanofat with peels,
         nor "facelift price" or "are lip fillers safe")."""
         best = ranking.best
