@@ -299,9 +299,10 @@ class FaqBot:
         the entry found is itself about them: its question or its alternates name every one of
         them ("good option for ppl who react badly to fillers?" -> the entry on using one's own
         tissue, whose alternates compare it with filler), and it shares a word with the
-        question besides their names, the question words and the words of price or risk ("why are people moving away from fillers" -> the entry on that
-        trend; not "what is a chemical peel made of" -> the entry comparing nanofat with peels,
-        nor "facelift price" or "are lip fillers safe")."""
+        question besides their names, the question words and the words of price or risk ("why
+        are people moving away from fillers" -> the entry on that trend; not "what is a chemical
+        peel made of" -> the entry comparing nanofat with peels, nor "facelift price" or "are lip
+        fillers safe")."""
         best = ranking.best
         if best is None or not scope.comparators <= self._comparators[best.entry_id]:
             return False
@@ -327,20 +328,22 @@ class FaqBot:
         the threshold of a question without an anchor (as one does "can I go back to work after
         nanofat") and no gap entry says the sources leave it open. So does one in which the asker
         speaks of themselves and then asks whether they can, should or will (``asks_whether_i``:
-        "i smoke weed sometimes, can i get nanofat")."""
+        "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
+        never name (``takes_a_medicine``: "can i get nanofat while on accutane")."""
         decision = self.policy.decide(question)
         scope = self.scope.check(question)
-        if decision.refuse and not decision.urgent and self._not_advice(question, scope):
+        toks = self.scope.normalize(question)
+        if decision.refuse and not decision.urgent and self._not_advice(question, toks, scope):
             decision = Decision(False, "general", False, decision.probability)
         elif (
             not decision.refuse
             and not scope.out_of_scope
-            and self._asks_for_a_plan(question, decision, scope)
+            and self._asks_for_a_plan(question, toks, decision, scope)
         ):
             decision = Decision(True, "personal_advice", False, decision.probability)
         return decision, scope
 
-    def _not_advice(self, question: str, scope: ScopeCheck) -> bool:
+    def _not_advice(self, question: str, toks: list[str], scope: ScopeCheck) -> bool:
         """Is a question the classifier finds personal not a request for advice on this subject:
         about paying, about another subject, or a general question after the asker's own
         context? See :meth:`decide`."""
@@ -348,15 +351,17 @@ class FaqBot:
             return True
         if (
             scope.other_subject
-            and not ends_after_it(self.scope.normalize(question))
-            and not self._own_medicine(question, scope)
+            and not ends_after_it(toks)
+            and not _own_medicine(toks, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None
         ):
             return True
         part = self.scope.question_part(question)
         return part is not None and self.policy.general_question(part)
 
-    def _asks_for_a_plan(self, question: str, decision: Decision, scope: ScopeCheck) -> bool:
+    def _asks_for_a_plan(
+        self, question: str, toks: list[str], decision: Decision, scope: ScopeCheck
+    ) -> bool:
         """Does a question about this subject ask what the asker should do (``asks_should_i``),
         whether they can, should or will after speaking of themselves (``asks_whether_i``), or
         whether they may do something after their procedure (``asks_leave_after``) with no entry
@@ -368,18 +373,13 @@ class FaqBot:
         part = self.scope.question_part(question)
         if part is not None and asks_whether_i(self.scope.normalize(part)):
             return True  # "i smoke weed sometimes, can i get nanofat": their own case
-        if self._own_medicine(question, scope):
+        if _own_medicine(toks, scope):
             return True  # "can i get nanofat while on accutane"
         return (
             decision.asks_leave_after
             and scope.anchored
             and _unanswered(self._rank(question, scope, 1, anchored=False))
         )
-
-    def _own_medicine(self, question: str, scope: ScopeCheck) -> bool:
-        """Does the question name the asker and a medicine they are on (``takes_a_medicine``)?"""
-        toks = self.scope.normalize(question)
-        return names_a_person(toks) and takes_a_medicine(toks, frozenset(scope.foreign))
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
         entry = self.kb.entry(entry_id)
@@ -419,6 +419,12 @@ class FaqBot:
         return Related(
             id=match.entry_id, question=entry.question if entry else "", score=match.score
         )
+
+
+def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
+    """Does the question (its tokens) name the asker and a medicine they are on
+    (``takes_a_medicine``)?"""
+    return names_a_person(toks) and takes_a_medicine(toks, frozenset(scope.foreign))
 
 
 def _unanswered(ranking: Ranking) -> bool:
