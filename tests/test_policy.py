@@ -306,6 +306,14 @@ def test_may_i_after_the_procedure_is_personal_unless_answered(
     assert real_bot.ask(question).status.value == status, question
 
 
+def test_asks_about_someone_the_asker_names() -> None:
+    toks = ["can", "my", "mother", "sleep", "on", "her", "side", "after", "nanofat"]
+    assert asks_leave_after(toks)
+    assert asks_should_i(["what", "cream", "should", "my", "husband", "use"])
+    assert not asks_should_i(["what", "should", "my", "surgeon", "know"])
+    assert not asks_leave_after(["can", "my", "results", "change", "after", "nanofat"])
+
+
 def test_asks_whether_i_opens_with_can_or_will_i() -> None:
     assert asks_whether_i(["can", "i", "get", "nanofat"])
     assert asks_whether_i(["will", "i", "scar", "from", "fat_transfer"])

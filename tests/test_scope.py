@@ -167,6 +167,10 @@ def test_leading_question_is_the_question_before_a_comment(scope: Scope) -> None
     assert scope.leading_question("how long does the swelling last") is None
 
 
+def test_chat_slang_is_never_foreign(scope: Scope) -> None:
+    assert scope.check("ngl lowkey curious, how long does the swelling last lol").foreign == ()
+
+
 def test_everyday_question_has_no_domain_word(scope: Scope) -> None:
     assert not scope.check("how do I reset my router").domain
     assert scope.check("is swelling normal").domain

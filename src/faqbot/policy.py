@@ -551,10 +551,13 @@ _AN_AGE = frozenset([("what", "age"), ("which", "age"), ("how", "old")])
 
 
 def _verb_before_asker(tokens: list[str], verbs: frozenset[str]) -> int | None:
-    """Where the first "<verb> i" or "<verb> we" is ("should i", "can we"): the position of its
-    verb, or None."""
+    """Where the first "<verb> i", "<verb> we" or "<verb> my <someone>" is ("should i", "can
+    we", "should my mom"): the position of its verb, or None."""
     for i in range(len(tokens) - 1):
-        if tokens[i] in verbs and tokens[i + 1] in ("i", "we"):
+        if tokens[i] in verbs and (
+            tokens[i + 1] in ("i", "we")
+            or (tokens[i + 1] == "my" and i + 2 < len(tokens) and tokens[i + 2] in _PERSON)
+        ):
             return i
     return None
 

@@ -429,6 +429,7 @@ _SHORTHAND = frozenset(
     ["ppl", "pls", "plz", "thx", "tho", "cuz", "coz", "cos", "abt", "smth", "omg", "tbh", "imo"]
     + ["btw", "idk", "sorta", "dunno", "hun", "irl", "asap", "fyi", "nvm", "atm", "tmrw", "tmr"]
     + ["hrs", "wks", "yrs", "mos", "min", "sry", "ty", "tysm", "prolly", "thru", "wat", "wut"]
+    + ["ngl", "lowkey", "highkey", "diff", "fr", "rn", "bc", "lol", "lmao", "ikr", "smh", "idc"]
 )
 # tokens the foreign-word scan skips: one look-up per token
 _NEVER_FOREIGN = _CONTRACTIONS | _SHORTHAND
