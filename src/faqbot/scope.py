@@ -37,7 +37,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import STOP_WORDS, Normalizer
-from .text import fold, one_edit_variants
+from .text import MAX_WORD_LENGTH, fold, one_edit_variants
 
 
 class ScopeConfigError(ValueError):
@@ -239,7 +239,7 @@ class Scope:
         common as ``foreign_zipf`` is taken for that word; rare real words are seldom one edit
         from a common one ("statin" is not)."""
         return (
-            _MIN_SLIP <= len(word) <= _MAX_SLIP
+            _MIN_SLIP <= len(word) <= MAX_WORD_LENGTH
             and z < SLIP_ZIPF
             and not self._common.isdisjoint(one_edit_variants(word))
         )
@@ -256,14 +256,18 @@ class Scope:
             for t in toks
         )
 
+    def _uses_a_domain_word(self, toks: list[str]) -> bool:
+        """Does a part use a word of the sources or entries rarer than ``domain_zipf``?"""
+        return any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in toks)
+
     def _parts(self, question: str) -> tuple[list[str], str, list[str]] | None:
         """A question's parts before the last (folded), the last and its tokens, when there are
         several parts and the last uses a domain word; else None."""
-        parts = [p.strip() for p in _SEGMENTS.split(fold(question)) if p.strip()]
+        parts = _split(fold(question))
         if len(parts) < 2:
             return None
         last = self.normalize(parts[-1])
-        if not any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in last):
+        if not self._uses_a_domain_word(last):
             return None
         return parts[:-1], parts[-1], last
 
@@ -317,13 +321,11 @@ class Scope:
         my fyp"): the first part, when it ends with a question mark, has a question word and a
         word of this subject, and no later part opens with a question word; else None."""
         folded = fold(question)
-        parts = [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
+        parts = _split(folded)
         if len(parts) < 2 or not folded.lstrip().startswith(parts[0] + "?"):
             return None
         first = self.normalize(parts[0])
-        if _ASKS.isdisjoint(first) or not any(
-            t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in first
-        ):
+        if _ASKS.isdisjoint(first) or not self._uses_a_domain_word(first):
             return None
         for part in parts[1:]:
             toks = self.normalize(part)
@@ -401,6 +403,13 @@ _SEGMENTS = re.compile(
     r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
     r"|when|where|which|who|should|has|have)\b)"
 )
+
+
+def _split(folded: str) -> list[str]:
+    """A folded question's non-empty parts (``_SEGMENTS``)."""
+    return [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
+
+
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
 _FIRST_PERSON = re.compile(
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
@@ -518,7 +527,6 @@ _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
 # a word at least this long, rarer than SLIP_ZIPF in English and one slip from a common word of
 # the subject is a slip on that word, not another subject (``Scope._slip``)
 _MIN_SLIP = 5
-_MAX_SLIP = 30
 SLIP_ZIPF = 2.3
 
 

@@ -167,7 +167,8 @@ class FaqBot:
         if ranking.best is None and ranking.gap is None and not self._excluded(scope):
             # the asker's own context, or a comment after the question, can bury the question:
             # try the question on its own
-            for part in (self.scope.question_part(question), self.scope.leading_question(question)):
+            for find_part in (self.scope.question_part, self.scope.leading_question):
+                part = find_part(question)
                 if part is None:
                     continue
                 alone = self._answer(part, self.scope.check(part), top_k, scope.anchored)

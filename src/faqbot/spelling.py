@@ -19,12 +19,11 @@ from collections import Counter
 from collections.abc import Iterable
 
 from .scope import zipf
-from .text import fold
+from .text import MAX_WORD_LENGTH, fold
 from .text import one_edit_variants as _edits
 
 _WORD = re.compile(r"[a-z]+")
 MIN_LENGTH = 4  # shorter words have too many neighbours one edit away
-MAX_LENGTH = 30  # longer than any word of the knowledge base: no edit list for a pasted blob
 # words at least this common in English (Zipf scale) are words, not slips ("needled", 1.8);
 # "pregant" (1.3) and "canula" (1.0) are slips English text makes often enough to be counted
 ENGLISH_ZIPF = 1.5
@@ -49,7 +48,7 @@ class Speller:
 
     def word(self, word: str) -> str | None:
         """The knowledge-base word ``word`` is a slip for, or None."""
-        if not MIN_LENGTH <= len(word) <= MAX_LENGTH or word in self.counts:
+        if not MIN_LENGTH <= len(word) <= MAX_WORD_LENGTH or word in self.counts:
             return None
         if zipf(word) >= ENGLISH_ZIPF:
             return None

@@ -15,6 +15,8 @@ _QUOTES = {ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201c"): '"', ord("\u20
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+# longer than any word of the knowledge base: no one-edit list is built for a pasted blob
+MAX_WORD_LENGTH = 30
 
 
 def collapse_ws(text: str) -> str:
