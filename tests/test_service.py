@@ -267,3 +267,13 @@ def test_the_askers_context_does_not_bury_the_question(real_bot) -> None:  # typ
     assert real_bot.ask("I had botox last week. How long does the swelling last?").status.value == (
         "no_match"
     )
+
+
+def test_one_question_of_several_is_answered_when_the_whole_finds_nothing(real_bot) -> None:  # type: ignore[no-untyped-def]
+    q = "can someone on a small budget afford it, what does nanofat normally cost"
+    assert real_bot.ask(q).status.value == "answered"
+    assert real_bot.ask(q).answer.id == real_bot.ask("what does nanofat cost").answer.id
+    # a message about another subject stays a no match, whatever its parts ask
+    assert real_bot.ask("how do i apply for a mortgage, what does it cost").status.value == (
+        "no_match"
+    )

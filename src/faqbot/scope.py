@@ -333,6 +333,20 @@ class Scope:
                 return None
         return parts[0]
 
+    def question_parts(self, question: str) -> list[str]:
+        """Every part of a message of several that asks something about this subject: it has a
+        question word and a word of this subject ("can someone on a tight budget afford
+        nanofat, what does it normally cost" -> both). Empty for a message of one part."""
+        parts = _split(fold(question))
+        if len(parts) < 2:
+            return []
+        found = []
+        for part in parts:
+            toks = self.normalize(part)
+            if not _ASKS.isdisjoint(toks) and self._uses_a_domain_word(toks):
+                found.append(part)
+        return found
+
     def comparators_named(self, text: str) -> frozenset[tuple[str, ...]]:
         """The comparator phrases (other treatments) that ``text`` names."""
         toks = self.normalize(text)

@@ -175,6 +175,8 @@ class FaqBot:
                 if alone.best is not None:
                     ranking = alone
                     break
+            else:
+                ranking = self._best_part(question, scope, top_k) or ranking
         if ranking.best is None:
             if ranking.gap is not None:  # a question the sources leave open: say so
                 gap = self.kb.entry(ranking.gap.entry_id)
@@ -197,6 +199,24 @@ class FaqBot:
             disclaimer=DISCLAIMER,
             request_id=rid,
         )
+
+    def _best_part(self, question: str, scope: ScopeCheck, top_k: int) -> Ranking | None:
+        """The best answer to any one question of a message that asks several, when the
+        message as a whole finds nothing. A part answers only when it names every other
+        treatment or subject the message names ("I had botox last week. How long does the
+        swelling last?" is about the botox)."""
+        best = None
+        for part in self.scope.question_parts(question):
+            alone_scope = self.scope.check(part)
+            if not (
+                scope.comparators <= alone_scope.comparators
+                and set(scope.foreign) <= set(alone_scope.foreign)
+            ):
+                continue
+            alone = self._answer(part, alone_scope, top_k, scope.anchored)
+            if alone.best is not None and (best is None or alone.best.score > best.best.score):
+                best = alone
+        return best
 
     @staticmethod
     def _excluded(scope: ScopeCheck) -> bool:
