@@ -320,6 +320,9 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
     assert not asks_whether_i(["can", "i", "ask", "what", "nanofat", "is"])
     assert not asks_whether_i(["can", "people", "get", "nanofat"])
     assert not asks_whether_i(["how", "can", "i", "find", "a", "clinic"])
+    assert asks_whether_i(["do", "i", "need", "antivirals", "before", "nanofat"])
+    assert not asks_whether_i(["do", "i", "need", "to", "know", "anything"])
+    assert not asks_whether_i(["do", "people", "need", "antivirals"])
 
 
 @pytest.mark.parametrize(
@@ -717,3 +720,29 @@ def test_cross_validation_script_reports_errors_per_setting() -> None:
     (_, fn_low, fp_low, _), (_, fn_high, fp_high, _) = rows
     # a higher threshold refuses less: more personal questions missed, fewer general refused
     assert float(fn_high) > float(fn_low) and float(fp_high) < float(fp_low)
+
+
+def test_context_then_do_i_need_is_refused(real_bot: FaqBot) -> None:
+    decision, _ = real_bot.decide("i get cold sores often, do i need antivirals before nanofat")
+    assert decision.refuse and decision.reason == "personal_advice"
+    assert not real_bot.decide("do people with cold sores need antivirals before nanofat")[0].refuse
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["recommend me a good book for the weekend", "suggest a nice restaurant for my birthday"],
+)
+def test_asking_for_a_recommendation_on_another_subject_is_not_refused(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert real_bot.ask(question).status.value == "no_match"
+
+
+def test_asking_for_a_recommendation_on_nothing_named_is_refused(real_bot: FaqBot) -> None:
+    assert real_bot.ask("what would you recommend for me").status.value == "refused"
+
+
+def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> None:
+    scope = real_bot.scope.check("what is PHAT, someone on a forum mentioned it")
+    assert scope.foreign == ()
+    assert real_bot.ask("what is PHAT, someone on a forum mentioned it").status.value == "answered"

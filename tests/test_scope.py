@@ -447,3 +447,23 @@ def test_question_part_is_the_question_after_the_askers_context(scope: Scope) ->
     # someone else's context, or a last part without a word of the subject, is no question part
     assert scope.question_part("Nurses say so. Is sedation used for the harvest?") is None
     assert scope.question_part("I'm a nurse. What should I charge?") is None
+
+
+def test_question_parts_are_the_parts_that_ask_about_the_subject(scope: Scope) -> None:
+    asked = "can a student afford the harvest, what does the nanofat cost"
+    assert scope.question_parts(asked) == [
+        "can a student afford the harvest",
+        "what does the nanofat cost",
+    ]
+    # a part that asks nothing, or asks about nothing of the subject, is left out
+    assert scope.question_parts("I'm a nurse. What is the sedation?") == ["what is the sedation"]
+    assert scope.question_parts("how are you? what is the weather") == []
+    assert scope.question_parts("what is the sedation") == []  # one part
+
+
+def test_a_message_of_only_question_and_neutral_words_names_no_other_subject() -> None:
+    config = ScopeConfig(anchors=("nanofat",), neutral=("recommend",))
+    s = Scope(config, Normalizer(), TEXTS)
+    assert s.check("recommend me a good movie for tonight").other_subject
+    check = s.check("what would you recommend for me")
+    assert not check.domain and not check.content and not check.other_subject

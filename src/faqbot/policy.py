@@ -604,6 +604,8 @@ def asks_whether_i(tokens: list[str]) -> bool:
     ask what it is made of"). ``FaqBot.decide`` asks it of the question that follows the
     asker's own context ("i smoke weed sometimes, can i get nanofat"): a question about their
     own case."""
+    if len(tokens) > 3 and tokens[:3] in (["do", "i", "need"], ["do", "we", "need"]):
+        return _TO_LEARN.isdisjoint(tokens[3:5])  # "do i need antivirals before ..."
     return (
         len(tokens) > 2
         and tokens[0] in _MODALS

@@ -140,6 +140,8 @@ class ScopeCheck:
     # the other treatments it names that the sources only compare with ("filler", "botox")
     comparators: frozenset[tuple[str, ...]] = frozenset()
     small_talk: bool = False  # speaks to the bot about nothing else ("who are you")
+    # has a word that says what it is about, beyond question, function and neutral words
+    content: bool = True
     gaps: tuple[str, ...] = ()  # subjects the sources never cover ("insurance"), as named
     business: bool = False  # one of the gaps is about paying or paperwork, not health
 
@@ -165,8 +167,9 @@ class ScopeCheck:
     def other_subject(self) -> bool:
         """Uses no word of this subject: "how do I reset my router" and "my cat won't eat, what
         should I do?" are not medical questions about this knowledge base, whoever they are
-        about."""
-        return not self.domain
+        about. A message of no such word ("what would you recommend for me") names no other
+        subject."""
+        return not self.domain and self.content
 
 
 def ends_after_it(tokens: Sequence[str]) -> bool:
@@ -363,6 +366,7 @@ class Scope:
         domain = anchored or bool(weak_found)
         # a word of the subject besides the weak anchor's own ("harvest" + "belly", not "moon")
         seconded = False
+        content = False  # a word that says what the message is about
         for t in toks:
             if (
                 t in STOP_WORDS
@@ -373,6 +377,7 @@ class Scope:
             ):
                 continue
             z = zipf(t)
+            content = True
             if t in self.vocabulary:
                 rare = z < self.config.domain_zipf
                 domain = domain or rare
@@ -404,6 +409,7 @@ class Scope:
             tuple(foreign),
             domain,
             comparators,
+            content=content,
             small_talk=_small_talk(toks),
             gaps=tuple(" ".join(p) for p in sorted(gaps)),
             business=not self.business.set.isdisjoint(gaps),
