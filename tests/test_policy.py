@@ -24,6 +24,7 @@ from faqbot.policy import (
     asks_in_general,
     asks_leave_after,
     asks_should_i,
+    asks_what_suits_me,
     asks_whether_i,
     fit_policy,
     goes_on,
@@ -746,3 +747,35 @@ def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> Non
     scope = real_bot.scope.check("what is PHAT, someone on a forum mentioned it")
     assert scope.foreign == ()
     assert real_bot.ask("what is PHAT, someone on a forum mentioned it").status.value == "answered"
+
+
+def test_asks_what_suits_me_wants_a_choice_for_the_asker() -> None:
+    assert asks_what_suits_me(["what", "anaesthesia", "is", "best", "for", "me"])
+    assert asks_what_suits_me(["do", "you", "recommend", "local", "or", "general", "for", "me"])
+    assert asks_what_suits_me(["which", "one", "you", "recommend", "me", "prp", "or", "prf"])
+    assert asks_what_suits_me(["is", "it", "right", "for", "my", "scar"])
+    assert not asks_what_suits_me(["what", "anaesthesia", "is", "best", "for", "nanofat"])
+    assert not asks_what_suits_me(["can", "you", "tell", "me", "what", "is", "best"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "which anaesthesia would be best for me",
+        "would you recommend microfat or nanofat for my temples",
+        "which one do you recommend for me, prp or prf",
+    ],
+)
+def test_asking_which_option_suits_the_asker_is_refused(real_bot: FaqBot, question: str) -> None:
+    decision, _ = real_bot.decide(question)
+    assert decision.refuse and decision.reason == "personal_advice", question
+    # the same choice asked in general is answered
+    assert not real_bot.decide("which anaesthesia is used for nanofat")[0].refuse
+
+
+def test_more_than_another_treatment_is_no_worsening_pain() -> None:
+    assert not urgent_sign(["does", "it", "pain", "more", "than", "botox", "my", "friend"])
+    # more than an earlier time is pain getting worse
+    assert urgent_sign(["my", "face", "pain", "more", "than", "it", "did", "yesterday"])
+    assert urgent_sign(["my", "pain", "more", "than", "before"])
+    assert urgent_sign(["my", "cheek", "pain", "more", "and", "more"])

@@ -571,6 +571,28 @@ def asks_should_i(tokens: list[str]) -> bool:
     return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
 
 
+# words that ask which option suits someone ("best for me", "would you recommend for my scars")
+_SUITS = _words(
+    "best better recommend recommended suggest suggested right ideal suitable suit suits"
+)
+
+
+def asks_what_suits_me(tokens: list[str]) -> bool:
+    """Does the message ask which option suits the asker ("what anaesthesia is best for me", "do
+    you recommend local or general anaesthesia for me", "which one you recommend me")? A word
+    of choice followed within six words by "for me" or "for my", or "recommend me"."""
+    for i, t in enumerate(tokens):
+        if t not in _SUITS:
+            continue
+        after = tokens[i + 1 : i + 7]
+        if t in ("recommend", "suggest") and after[:1] == ["me"]:
+            return True
+        pairs = zip(after, after[1:], strict=False)
+        if any(a == "for" and b in ("me", "my") for a, b in pairs):
+            return True
+    return False
+
+
 # words in a question that point back at the asker's situation or ask for a judgement of it
 # ("is that normal", "can they still take fat from there", "is something wrong", "would you
 # recommend it", "is nanofat safe")
@@ -641,6 +663,22 @@ def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
     )
 
 
+# what "more than" is measured against when a state gets worse ("more than yesterday")
+_EARLIER = _words("yesterday before earlier today last this morning day week")
+
+
+def _compares_with_another(tokens: list[str]) -> bool:
+    """Does every "more than" compare with something other than an earlier time ("hurts more
+    than botox", not "more than yesterday")?"""
+    found = False
+    for i in range(len(tokens) - 1):
+        if tokens[i] == "more" and tokens[i + 1] == "than":
+            if i + 2 >= len(tokens) or not _EARLIER.isdisjoint(tokens[i + 2 : i + 5]):
+                return False
+            found = True
+    return found
+
+
 def urgent_sign(tokens: list[str]) -> bool:
     """Does the question name an urgent symptom (vision change, blanching or blistering skin,
     severe or worsening pain, bleeding that does not stop, infection signs, a headache with a
@@ -649,6 +687,10 @@ def urgent_sign(tokens: list[str]) -> bool:
     if "pain" in present and not _PAIN_TRAIT.isdisjoint(tokens):
         # "my pain tolerance is terrible" describes the person, not a symptom
         present -= {"pain"}
+    if "more" in present and _compares_with_another(tokens):
+        # "does it hurt more than botox" compares two treatments; "more than yesterday" is pain
+        # getting worse
+        present -= {"more"}
     if present & _ALARMING_ALONE:
         return True
     if "see" in present and present & {"eye", "eyes", "out"} and _cannot_see(tokens):

@@ -12,7 +12,14 @@ from .features import make_normalizer
 from .index import Index, IndexParams, IndexUnavailable, build_index, load_index
 from .knowledge import KnowledgeBase, load_knowledge_base
 from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
-from .policy import Decision, Policy, asks_whether_i, names_a_person, takes_a_medicine
+from .policy import (
+    Decision,
+    Policy,
+    asks_what_suits_me,
+    asks_whether_i,
+    names_a_person,
+    takes_a_medicine,
+)
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
 from .scope import QUESTION_WORDS, Scope, ScopeCheck, ends_after_it
 from .settings import Settings
@@ -387,7 +394,7 @@ class FaqBot:
         whether they can, should or will after speaking of themselves (``asks_whether_i``), or
         whether they may do something after their procedure (``asks_leave_after``) with no entry
         or gap entry to answer it? See :meth:`decide`."""
-        if decision.asks_should_i and (
+        if (decision.asks_should_i or asks_what_suits_me(toks)) and (
             scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None
         ):
             return True
