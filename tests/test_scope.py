@@ -459,6 +459,8 @@ def test_question_parts_are_the_parts_that_ask_about_the_subject(scope: Scope) -
     assert scope.question_parts("I'm a nurse. What is the sedation?") == ["what is the sedation"]
     assert scope.question_parts("how are you? what is the weather") == []
     assert scope.question_parts("what is the sedation") == []  # one part
+    # a message that also asks about something else has no part of this subject to answer
+    assert scope.question_parts("who won the cup? what is the sedation") == []
 
 
 def test_a_message_of_only_question_and_neutral_words_names_no_other_subject() -> None:

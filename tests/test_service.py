@@ -277,3 +277,5 @@ def test_one_question_of_several_is_answered_when_the_whole_finds_nothing(real_b
     assert real_bot.ask("how do i apply for a mortgage, what does it cost").status.value == (
         "no_match"
     )
+    q = "who won the world cup in 2018? who was in the final"
+    assert real_bot.ask(q).status.value == "no_match"

@@ -261,7 +261,12 @@ class Scope:
 
     def _uses_a_domain_word(self, toks: list[str]) -> bool:
         """Does a part use a word of the sources or entries rarer than ``domain_zipf``?"""
-        return any(t in self.vocabulary and zipf(t) < self.config.domain_zipf for t in toks)
+        return any(
+            t in self.vocabulary
+            and t.replace("_", "").isalpha()  # a year or a dose says nothing of the subject
+            and zipf(t) < self.config.domain_zipf
+            for t in toks
+        )
 
     def _parts(self, question: str) -> tuple[list[str], str, list[str]] | None:
         """A question's parts before the last (folded), the last and its tokens, when there are
@@ -339,14 +344,19 @@ class Scope:
     def question_parts(self, question: str) -> list[str]:
         """Every part of a message of several that asks something about this subject: it has a
         question word and a word of this subject ("can someone on a tight budget afford
-        nanofat, what does it normally cost" -> both). Empty for a message of one part."""
+        nanofat, what does it normally cost" -> both). Empty for a message of one part, and
+        for one with a part that opens with a question word and uses no word of this subject
+        ("who won the world cup in 2022? who was in the final": it asks about another one)."""
         parts = _split(fold(question))
         if len(parts) < 2:
             return []
         found = []
         for part in parts:
             toks = self.normalize(part)
-            if not _ASKS.isdisjoint(toks) and self._uses_a_domain_word(toks):
+            domain = self._uses_a_domain_word(toks)
+            if toks and toks[0] in _ASKS and not domain:
+                return []  # it also asks about something else ("who won the world cup?")
+            if domain and not _ASKS.isdisjoint(toks):
                 found.append(part)
         return found
 
