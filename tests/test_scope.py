@@ -144,11 +144,16 @@ def test_a_bare_after_names_the_procedure_unless_another_subject_is_named(scope:
 
 
 def test_a_slip_on_a_common_word_of_the_subject_is_not_another_subject() -> None:
-    texts = ["Swelling usually settles; a simple style of aftercare is enough to benefit."]
+    texts = [
+        "Swelling usually settles; a simple style of aftercare is enough to benefit.",
+        "It may help stretch marks.",
+    ]
     s = Scope(ScopeConfig(anchors=("nanofat",)), Normalizer(), texts)
     # misspellings English text makes often enough for wordfreq to count them
     assert s.check("is swelling usualy worse under the eyes").foreign == ()
     assert s.check("will i benifit, is one enought").foreign == ()
+    # ... and on a word of the subject that is less common ("stretch", Zipf 4.35)
+    assert s.check("does it help strech marks").foreign == ()
     # a real word one edit from a common one is not a slip ("pimple" / "simple"), and short
     # words have too many neighbours ("stye" / "style")
     assert s.check("how to pop a pimple").foreign == ("pimple",)

@@ -224,7 +224,7 @@ class Scope:
         self._common = frozenset(
             w
             for w in vocab
-            if len(w) >= _MIN_SLIP - 1 and w.isalpha() and zipf(w) >= config.foreign_zipf
+            if len(w) >= _MIN_SLIP - 1 and w.isalpha() and zipf(w) >= SLIP_TARGET_ZIPF
         )
         _english()  # load the word list now, not on the first question
 
@@ -558,6 +558,9 @@ _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
 # the subject is a slip on that word, not another subject (``Scope._slip``)
 _MIN_SLIP = 5
 SLIP_ZIPF = 2.3
+# how common a word of the subject must be for a rare word one edit from it to be taken for a
+# slip on it ("strech" / "stretch", Zipf 4.35)
+SLIP_TARGET_ZIPF = 3.8
 
 
 def one_slip(a: str, b: str) -> bool:
