@@ -24,6 +24,7 @@ from faqbot.policy import (
     asks_in_general,
     asks_leave_after,
     asks_should_i,
+    asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
     fit_policy,
@@ -779,3 +780,15 @@ def test_more_than_another_treatment_is_no_worsening_pain() -> None:
     assert urgent_sign(["my", "face", "pain", "more", "than", "it", "did", "yesterday"])
     assert urgent_sign(["my", "pain", "more", "than", "before"])
     assert urgent_sign(["my", "cheek", "pain", "more", "and", "more"])
+
+
+def test_asks_to_have_it_reads_it_as_the_procedure(real_bot: FaqBot) -> None:
+    assert asks_to_have_it(["i", "have", "lupus", "can", "i", "do", "this"])
+    assert asks_to_have_it(["could", "we", "get", "it"])
+    assert not asks_to_have_it(["can", "i", "do", "anything"])
+    assert not asks_to_have_it(["can", "people", "do", "this"])
+    # a condition the sources never name and no word of the subject: still a personal
+    # question about this one
+    decision, scope = real_bot.decide("i have shingles, can i do this")
+    assert scope.other_subject
+    assert decision.refuse and decision.reason == "personal_advice"

@@ -636,6 +636,24 @@ def asks_whether_i(tokens: list[str]) -> bool:
     )
 
 
+_HAVE_IT = _words("do have get try")
+
+
+def asks_to_have_it(tokens: list[str]) -> bool:
+    """Does the message ask whether the asker can have "it" or "this" ("i have hypothyroidism
+    can i do this", "could i get it")? In this chat the thing left unnamed is the procedure:
+    the question is about this subject though it names none of its words."""
+    for i in range(len(tokens) - 3):
+        if (
+            tokens[i] in _MODALS
+            and tokens[i + 1] in ("i", "we")
+            and tokens[i + 2] in _HAVE_IT
+            and tokens[i + 3] in ("it", "this")
+        ):
+            return True
+    return False
+
+
 def asks_leave_after(tokens: list[str]) -> bool:
     """Does the message ask whether the asker may do something after their procedure ("can i
     sleep on my side the night after nanofat", "can I wash my face tonite after nanofat")? That

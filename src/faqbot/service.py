@@ -15,6 +15,7 @@ from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import (
     Decision,
     Policy,
+    asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
     names_a_person,
@@ -380,6 +381,7 @@ class FaqBot:
         if (
             scope.other_subject
             and not ends_after_it(toks)
+            and not asks_to_have_it(toks)
             and not _own_medicine(toks, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None
         ):
