@@ -34,6 +34,7 @@ from faqbot.policy import (
     looks_for_a_place,
     nb_scale,
     reports_a_sign,
+    speaks_then_asks_whether_i,
     takes_a_medicine,
     tells_own_state,
     train_policy,
@@ -323,6 +324,7 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
     assert not asks_whether_i(["can", "people", "get", "nanofat"])
     assert not asks_whether_i(["how", "can", "i", "find", "a", "clinic"])
     assert asks_whether_i(["do", "i", "need", "antivirals", "before", "nanofat"])
+    assert asks_whether_i(["will", "my", "result", "last", "as", "long"])
     assert not asks_whether_i(["do", "i", "need", "to", "know", "anything"])
     assert not asks_whether_i(["do", "people", "need", "antivirals"])
 
@@ -792,3 +794,22 @@ def test_asks_to_have_it_reads_it_as_the_procedure(real_bot: FaqBot) -> None:
     decision, scope = real_bot.decide("i have shingles, can i do this")
     assert scope.other_subject
     assert decision.refuse and decision.reason == "personal_advice"
+
+
+def test_speaking_of_oneself_then_asking_whether_i_in_one_sentence() -> None:
+    assert speaks_then_asks_whether_i(["im", "breastfeeding", "can", "i", "get", "nanofat"])
+    assert speaks_then_asks_whether_i(["my", "skin", "is", "thin", "will", "i", "bruise"])
+    assert not speaks_then_asks_whether_i(["what", "can", "i", "expect"])
+    assert not speaks_then_asks_whether_i(["i", "wonder", "can", "i", "ask", "what", "it", "is"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "im pregnant can i get nanofat done",
+        "i'm 58, will my results last as long as someone younger",
+    ],
+)
+def test_context_then_can_i_without_punctuation_is_refused(real_bot: FaqBot, question: str) -> None:
+    decision, _ = real_bot.decide(question)
+    assert decision.refuse and decision.reason == "personal_advice", question

@@ -631,9 +631,26 @@ def asks_whether_i(tokens: list[str]) -> bool:
     return (
         len(tokens) > 2
         and tokens[0] in _MODALS
-        and tokens[1] in ("i", "we")
+        and tokens[1] in ("i", "we", "my")  # "will my results last as long ..."
         and _TO_LEARN.isdisjoint(tokens[2:4])
     )
+
+
+# the asker speaking of themselves ("im breastfeeding", "i have", "my skin"); "m" is what is
+# left of "i'm"
+_SELF = _words("i m im my me")
+
+
+def speaks_then_asks_whether_i(tokens: list[str]) -> bool:
+    """Does the asker speak of themselves and then, in the same sentence, ask whether they can,
+    should or will ("im breastfeeding can i get nanofat done")? :func:`asks_whether_i` of the
+    rest of the message, after a first-person word."""
+    for i in range(1, len(tokens) - 2):
+        if tokens[i] in _MODALS and tokens[i + 1] in ("i", "we") and not _SELF.isdisjoint(
+            tokens[:i]
+        ):
+            return asks_whether_i(tokens[i:])
+    return False
 
 
 _HAVE_IT = _words("do have get try")

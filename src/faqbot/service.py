@@ -19,6 +19,7 @@ from .policy import (
     asks_what_suits_me,
     asks_whether_i,
     names_a_person,
+    speaks_then_asks_whether_i,
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
@@ -403,6 +404,8 @@ class FaqBot:
         part = self.scope.question_part(question)
         if part is not None and asks_whether_i(self.scope.normalize(part)):
             return True  # "i smoke weed sometimes, can i get nanofat": their own case
+        if speaks_then_asks_whether_i(toks):
+            return True  # "im breastfeeding can i get nanofat done"
         if _own_medicine(toks, scope):
             return True  # "can i get nanofat while on accutane"
         return (
