@@ -813,3 +813,11 @@ def test_speaking_of_oneself_then_asking_whether_i_in_one_sentence() -> None:
 def test_context_then_can_i_without_punctuation_is_refused(real_bot: FaqBot, question: str) -> None:
     decision, _ = real_bot.decide(question)
     assert decision.refuse and decision.reason == "personal_advice", question
+
+
+def test_a_swollen_calf_is_an_urgent_sign(real_bot: FaqBot) -> None:
+    assert urgent_sign(["left", "calf", "swelling", "after", "harvest"])
+    assert not urgent_sign(["my", "calf", "pain", "after", "the", "gym"])  # sore, not swollen
+    decision = real_bot.policy.decide("my right calf is swollen 3 days after the thigh harvest")
+    assert decision.refuse and decision.urgent
+    assert not real_bot.policy.decide("is calf swelling a risk after fat harvest").refuse

@@ -359,6 +359,8 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     (_words("air"), _words("enough gasping")),
     (_words("heart"), _words("racing pounding")),
     (_words("face"), _words("numb weakness weak droop drooping")),
+    # a swollen calf after surgery (a clot in a leg vein)
+    (_words("calf calve"), _words("swollen swelling swell")),
 ]
 _PAIN_TRAIT = _words("tolerance threshold")
 # Words that put the sign in someone's present situation rather than in a general question.
@@ -646,8 +648,10 @@ def speaks_then_asks_whether_i(tokens: list[str]) -> bool:
     should or will ("im breastfeeding can i get nanofat done")? :func:`asks_whether_i` of the
     rest of the message, after a first-person word."""
     for i in range(1, len(tokens) - 2):
-        if tokens[i] in _MODALS and tokens[i + 1] in ("i", "we") and not _SELF.isdisjoint(
-            tokens[:i]
+        if (
+            tokens[i] in _MODALS
+            and tokens[i + 1] in ("i", "we")
+            and not _SELF.isdisjoint(tokens[:i])
         ):
             return asks_whether_i(tokens[i:])
     return False
