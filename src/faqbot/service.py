@@ -180,7 +180,10 @@ class FaqBot:
                 part = find_part(question)
                 if part is None:
                     continue
-                alone = self._answer(part, self.scope.check(part), top_k, scope.anchored)
+                part_scope = self._scope(part)
+                if not scope.comparators <= part_scope.comparators:
+                    continue  # "my wife wants breast implants, what sizes do they come in"
+                alone = self._answer(part, part_scope, top_k, scope.anchored)
                 if alone.best is not None:
                     ranking = alone
                     break
@@ -216,7 +219,7 @@ class FaqBot:
         swelling last?" is about the botox)."""
         best = None
         for part in self.scope.question_parts(question):
-            alone_scope = self.scope.check(part)
+            alone_scope = self._scope(part)
             if not (
                 scope.comparators <= alone_scope.comparators
                 and set(scope.foreign) <= set(alone_scope.foreign)
@@ -361,7 +364,7 @@ class FaqBot:
         "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
         never name (``takes_a_medicine``: "can i get nanofat while on accutane")."""
         decision = self.policy.decide(question)
-        scope = self.scope.check(question)
+        scope = self._scope(question)
         toks = self.scope.normalize(question)
         if decision.refuse and not decision.urgent and self._not_advice(question, toks, scope):
             decision = Decision(False, "general", False, decision.probability)
@@ -372,6 +375,12 @@ class FaqBot:
         ):
             decision = Decision(True, "personal_advice", False, decision.probability)
         return decision, scope
+
+    def _scope(self, text: str) -> ScopeCheck:
+        """The scope check of ``text`` with its slips on the subject's words read as those
+        words, as ranking reads them ("fat graftng" names the subject)."""
+        speller = self.retriever.speller
+        return self.scope.check(speller.correct(text) if speller else text)
 
     def _not_advice(self, question: str, toks: list[str], scope: ScopeCheck) -> bool:
         """Is a question the classifier finds personal not a request for advice on this subject:
