@@ -821,3 +821,12 @@ def test_a_swollen_calf_is_an_urgent_sign(real_bot: FaqBot) -> None:
     decision = real_bot.policy.decide("my right calf is swollen 3 days after the thigh harvest")
     assert decision.refuse and decision.urgent
     assert not real_bot.policy.decide("is calf swelling a risk after fat harvest").refuse
+
+
+def test_fainting_since_the_procedure_is_urgent(real_bot: FaqBot) -> None:
+    assert urgent_sign(
+        ["got", "dizzy", "and", "fainted", "at", "home", "after", "the", "procedure"]
+    )
+    # once, long ago, is the asker's history, not a present sign
+    assert not urgent_sign(["i", "fainted", "during", "a", "blood", "test", "once"])
+    assert real_bot.policy.decide("i fainted at home after my nanofat").urgent

@@ -359,6 +359,8 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     (_words("air"), _words("enough gasping")),
     (_words("heart"), _words("racing pounding")),
     (_words("face"), _words("numb weakness weak droop drooping")),
+    # fainting since the procedure, not once long ago ("fainted during a blood test once")
+    (_words("fainted fainting"), _words("after today home yesterday tonight")),
     # a swollen calf after surgery (a clot in a leg vein)
     (_words("calf calve"), _words("swollen swelling swell")),
 ]
