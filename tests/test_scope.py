@@ -218,6 +218,7 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "what training do you need to become a plastic surgeon",
         "how do I register as a bone marrow donor",
         "what is a bone marrow biopsy like",
+        "what is graft versus host disease",
         # losing weight is not taking fat for grafting, however close the scores
         "what is the quickest way to lose belly fat",
         # weight-loss medicines and joint replacements: English hardly knows the drug names
