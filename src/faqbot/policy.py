@@ -659,6 +659,7 @@ def speaks_then_asks_whether_i(tokens: list[str]) -> bool:
     return False
 
 
+# verbs of having the procedure done ("can i do this", "could i get it")
 _HAVE_IT = _words("do have get try")
 
 

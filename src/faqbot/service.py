@@ -181,13 +181,13 @@ class FaqBot:
                 if part is None:
                     continue
                 part_scope = self._scope(part)
-                if not scope.comparators <= part_scope.comparators:
+                if not _names_what_it_names(part_scope, scope, foreign=False):
                     continue  # "my wife wants breast implants, what sizes do they come in"
                 alone = self._answer(part, part_scope, top_k, scope.anchored)
                 if alone.best is not None:
                     ranking = alone
                     break
-            else:
+            else:  # neither answered: the best of the message's several questions, if any
                 ranking = self._best_part(question, scope, top_k) or ranking
         if ranking.best is None:
             if ranking.gap is not None:  # a question the sources leave open: say so
@@ -220,10 +220,7 @@ class FaqBot:
         best = None
         for part in self.scope.question_parts(question):
             alone_scope = self._scope(part)
-            if not (
-                scope.comparators <= alone_scope.comparators
-                and set(scope.foreign) <= set(alone_scope.foreign)
-            ):
+            if not _names_what_it_names(alone_scope, scope, foreign=True):
                 continue
             alone = self._answer(part, alone_scope, top_k, scope.anchored)
             if alone.best is not None and (best is None or alone.best.score > best.best.score):
@@ -467,6 +464,14 @@ def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
     """Does the question (its tokens) name the asker and a medicine they are on
     (``takes_a_medicine``)?"""
     return names_a_person(toks) and takes_a_medicine(toks, frozenset(scope.foreign))
+
+
+def _names_what_it_names(part: ScopeCheck, whole: ScopeCheck, *, foreign: bool) -> bool:
+    """Does a part of a message name every other treatment the whole message names (and, with
+    ``foreign``, every other subject)? Only then can the part answer for the message."""
+    if not whole.comparators <= part.comparators:
+        return False
+    return not foreign or set(whole.foreign) <= set(part.foreign)
 
 
 def _unanswered(ranking: Ranking) -> bool:
