@@ -7,7 +7,15 @@ from pathlib import Path
 import pytest
 
 from faqbot.features import Normalizer
-from faqbot.scope import Scope, ScopeConfig, ScopeConfigError, ends_after_it, one_slip, zipf
+from faqbot.scope import (
+    MAX_QUESTION_PARTS,
+    Scope,
+    ScopeConfig,
+    ScopeConfigError,
+    ends_after_it,
+    one_slip,
+    zipf,
+)
 
 TEXTS = [
     "Nanofat grafting uses emulsified fat. Sedation and swelling after the harvest are common.",
@@ -466,6 +474,8 @@ def test_question_parts_are_the_parts_that_ask_about_the_subject(scope: Scope) -
     assert scope.question_parts("I'm a nurse. What is the sedation?") == ["what is the sedation"]
     assert scope.question_parts("how are you? what is the weather") == []
     assert scope.question_parts("what is the sedation") == []  # one part
+    # a pasted wall of questions: only the first few parts are read, each ranked alone
+    assert len(scope.question_parts("what is the sedation? " * 40)) == MAX_QUESTION_PARTS
     # a message that also asks about something else has no part of this subject to answer
     assert scope.question_parts("who won the cup? what is the sedation") == []
 

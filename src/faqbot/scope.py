@@ -346,12 +346,13 @@ class Scope:
         question word and a word of this subject ("can someone on a tight budget afford
         nanofat, what does it normally cost" -> both). Empty for a message of one part, and
         for one with a part that opens with a question word and uses no word of this subject
-        ("who won the world cup in 2022? who was in the final": it asks about another one)."""
+        ("who won the world cup in 2022? who was in the final": it asks about another one).
+        Only the first ``MAX_QUESTION_PARTS`` parts are read: each is ranked on its own."""
         parts = _split(fold(question))
         if len(parts) < 2:
             return []
         found = []
-        for part in parts:
+        for part in parts[:MAX_QUESTION_PARTS]:
             toks = self.normalize(part)
             domain = self._uses_a_domain_word(toks)
             if toks and toks[0] in _ASKS and not domain:
@@ -558,6 +559,8 @@ _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
 # the subject is a slip on that word, not another subject (``Scope._slip``)
 _MIN_SLIP = 5
 SLIP_ZIPF = 2.3
+# a chat message asks a few questions at most; each part read is ranked alone (``question_parts``)
+MAX_QUESTION_PARTS = 8
 # how common a word of the subject must be for a rare word one edit from it to be taken for a
 # slip on it ("strech" / "stretch", Zipf 4.35)
 SLIP_TARGET_ZIPF = 3.8
