@@ -239,8 +239,8 @@ class Scope:
         "benifit")? English text makes such slips often enough for ``wordfreq`` to count them
         (Zipf 1.6-2.1), so they would pass for rare words naming another subject. A word rarer
         than ``SLIP_ZIPF`` and one edit from a word of the sources or entries at least as
-        common as ``foreign_zipf`` is taken for that word; rare real words are seldom one edit
-        from a common one ("statin" is not)."""
+        common as ``SLIP_TARGET_ZIPF`` is taken for that word; rare real words are seldom one
+        edit from a common one ("statin" is not)."""
         return (
             _MIN_SLIP <= len(word) <= MAX_WORD_LENGTH
             and z < SLIP_ZIPF
@@ -335,10 +335,8 @@ class Scope:
         first = self.normalize(parts[0])
         if _ASKS.isdisjoint(first) or not self._uses_a_domain_word(first):
             return None
-        for part in parts[1:]:
-            toks = self.normalize(part)
-            if toks and toks[0] in _ASKS:
-                return None
+        if any(_opens_a_question(self.normalize(part)) for part in parts[1:]):
+            return None
         return parts[0]
 
     def question_parts(self, question: str) -> list[str]:
@@ -355,7 +353,7 @@ class Scope:
         for part in parts[:MAX_QUESTION_PARTS]:
             toks = self.normalize(part)
             domain = self._uses_a_domain_word(toks)
-            if toks and toks[0] in _ASKS and not domain:
+            if _opens_a_question(toks) and not domain:
                 return []  # it also asks about something else ("who won the world cup?")
             if domain and not _ASKS.isdisjoint(toks):
                 found.append(part)
@@ -484,6 +482,13 @@ QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what
 _ASKS = QUESTION_WORDS | frozenset(
     ["what", "which", "is", "are", "do", "does", "can", "could", "will", "would", "should"]
 )
+
+
+def _opens_a_question(toks: list[str]) -> bool:
+    """Does a part open with a question word ("what does it cost", "is it safe")?"""
+    return bool(toks) and toks[0] in _ASKS
+
+
 # what people ask a chat bot about itself ("are you a real person?", "how are you doing today")
 _ABOUT_THE_BOT = frozenset(
     [
@@ -559,11 +564,11 @@ _MIN_FUZZY = 6  # shorter words are too easily one slip away from another word
 # the subject is a slip on that word, not another subject (``Scope._slip``)
 _MIN_SLIP = 5
 SLIP_ZIPF = 2.3
-# a chat message asks a few questions at most; each part read is ranked alone (``question_parts``)
-MAX_QUESTION_PARTS = 8
 # how common a word of the subject must be for a rare word one edit from it to be taken for a
 # slip on it ("strech" / "stretch", Zipf 4.35)
 SLIP_TARGET_ZIPF = 3.8
+# a chat message asks a few questions at most; each part read is ranked alone (``question_parts``)
+MAX_QUESTION_PARTS = 8
 
 
 def one_slip(a: str, b: str) -> bool:

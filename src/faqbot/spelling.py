@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from functools import lru_cache
 
 from .scope import zipf
 from .text import MAX_WORD_LENGTH, fold
@@ -32,6 +33,9 @@ ENGLISH_ZIPF = 1.5
 class Speller:
     def __init__(self, counts: Counter[str]) -> None:
         self.counts = counts
+        # one question is corrected for the scope check and again for ranking (and so is each
+        # part ranked alone): remember the last few, as ``features.Normalizer`` does
+        self._recent = lru_cache(maxsize=64)(self._correct)
 
     @classmethod
     def from_texts(cls, texts: Iterable[str]) -> Speller:
@@ -42,6 +46,9 @@ class Speller:
 
     def correct(self, question: str) -> str:
         """``question`` with every slip replaced (folded to lower case when anything is)."""
+        return self._recent(question)
+
+    def _correct(self, question: str) -> str:
         text = fold(question)
         fixed = _WORD.sub(lambda m: self.word(m.group()) or m.group(), text)
         return question if fixed == text else fixed
