@@ -32,6 +32,7 @@ from faqbot.policy import (
     happened_recently,
     load_policy_rows,
     looks_for_a_place,
+    names_only_groups,
     nb_scale,
     reports_a_sign,
     speaks_then_asks_whether_i,
@@ -830,3 +831,26 @@ def test_fainting_since_the_procedure_is_urgent(real_bot: FaqBot) -> None:
     # once, long ago, is the asker's history, not a present sign
     assert not urgent_sign(["i", "fainted", "during", "a", "blood", "test", "once"])
     assert real_bot.policy.decide("i fainted at home after my nanofat").urgent
+
+
+def test_names_only_groups_reads_the_plural_as_typed() -> None:
+    assert names_only_groups("can breastfeeding mums have fat grafting")
+    assert names_only_groups("do teenagers and their parents ask about it")  # "their" + plural
+    assert not names_only_groups("my mums cheek is lumpy")  # her own mother
+    assert not names_only_groups("can mothers like me have it")
+    assert not names_only_groups("is it safe for my kids")
+    assert not names_only_groups("what is nanofat")  # names nobody at all
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is it ok for breastfeeding mums",
+        "can mums with stretch marks from pregnancy have it for them",
+    ],
+)
+def test_a_question_about_a_group_is_not_refused(real_bot: FaqBot, question: str) -> None:
+    decision, _ = real_bot.decide(question)
+    assert not decision.refuse, question
+    decision, _ = real_bot.decide("my mum is breastfeeding, is nanofat safe for her")
+    assert decision.refuse

@@ -508,6 +508,33 @@ def names_a_person(tokens: list[str]) -> bool:
     return not _PERSON.isdisjoint(tokens)
 
 
+# The plurals of the words above that name a group of people. Tokens have their plurals folded
+# ("moms" -> "mom"), so a group is read from the question as typed.
+_GROUPS = _words(
+    "husbands wives spouses partners boyfriends girlfriends fiances fiancees sons daughters "
+    "children kids babies teens teenagers mums moms mothers dads fathers parents sisters "
+    "brothers friends aunts uncles nieces nephews cousins grandmas grandmothers grandpas "
+    "grandfathers grandparents colleagues coworkers"
+)
+# words that make the group someone's own ("my kids", "her sisters")
+_POSSESSIVES = _words("my our your his her their")
+_RAW_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def names_only_groups(question: str) -> bool:
+    """Are all the people the question names groups ("can breastfeeding moms have nanofat",
+    "moms with stretch marks after pregnancy, can it help")? They ask about people in general,
+    as "people with ..." does. "my moms cheek", "her kids" and "kids like me" name someone."""
+    words = _RAW_WORD.findall(question.lower())
+    groups = False
+    for i, w in enumerate(words):
+        if w in _GROUPS and (i == 0 or words[i - 1] not in _POSSESSIVES):
+            groups = True
+        elif w in _PERSON or w.split("'")[0] in _PERSON:
+            return False
+    return groups
+
+
 def _cannot_see(tokens: list[str]) -> bool:
     for i, t in enumerate(tokens):
         if t == "see" and i > 0:
@@ -815,6 +842,7 @@ class Policy:
         )
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
-        if dated_report or (personal and names_a_person(toks) and not looks_for_a_place(toks)):
+        someone = names_a_person(toks) and not names_only_groups(question)
+        if dated_report or (personal and someone and not looks_for_a_place(toks)):
             return Decision(True, "personal_advice", False, p)
         return Decision(False, "general", False, p, asks_should_i(toks), asks_leave_after(toks))
