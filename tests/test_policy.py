@@ -753,6 +753,20 @@ def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> Non
     assert real_bot.ask("what is PHAT, someone on a forum mentioned it").status.value == "answered"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do patients on aspirin have to tell the clinic beforehand",
+        "for retirees, what is the usual price",
+        "does being out in the sun heaps shorten results",
+    ],
+)
+def test_words_that_only_qualify_who_or_when_name_no_other_subject(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert real_bot.scope.check(question).foreign == (), question
+
+
 def test_asks_what_suits_me_wants_a_choice_for_the_asker() -> None:
     assert asks_what_suits_me(["what", "anaesthesia", "is", "best", "for", "me"])
     assert asks_what_suits_me(["do", "you", "recommend", "local", "or", "general", "for", "me"])
