@@ -759,6 +759,7 @@ def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> Non
         "do patients on aspirin have to tell the clinic beforehand",
         "for retirees, what is the usual price",
         "does being out in the sun heaps shorten results",
+        "does it work for acne scar sufferers in sunny places? im a worrier",
     ],
 )
 def test_words_that_only_qualify_who_or_when_name_no_other_subject(
