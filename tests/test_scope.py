@@ -142,6 +142,7 @@ def test_ends_after_it_needs_a_bare_after_or_before() -> None:
     assert ends_after_it(["can", "i", "swim", "two", "days", "after"])
     assert ends_after_it(["what", "should", "i", "take", "before", "and", "after"])
     assert not ends_after_it(["can", "i", "swim", "after", "a", "root", "canal"])
+    assert ends_after_it(["how", "much", "tylenol", "should", "i", "take", "after", "mine"])
     assert not ends_after_it([])
 
 

@@ -688,12 +688,17 @@ def speaks_then_asks_whether_i(tokens: list[str]) -> bool:
 
 # verbs of having the procedure done ("can i do this", "could i get it")
 _HAVE_IT = _words("do have get try")
+# the asker, as a question about their own case names them ("can i", "for me to")
+_ASKER = _words("i me we us")
 
 
 def asks_to_have_it(tokens: list[str]) -> bool:
     """Does the message ask whether the asker can have "it" or "this" ("i have hypothyroidism
-    can i do this", "could i get it")? In this chat the thing left unnamed is the procedure:
-    the question is about this subject though it names none of its words."""
+    can i do this", "could i get it", "can i still do it", "is it ok for me to do this", "am i
+    allowed to have this done")? In this chat the thing left unnamed is the procedure: the
+    question is about this subject though it names none of its words. "it" or "this" ends the
+    message or is followed by "done" (not "can i do this exercise"), and the asker is named
+    before it."""
     for i in range(len(tokens) - 3):
         if (
             tokens[i] in _MODALS
@@ -701,8 +706,24 @@ def asks_to_have_it(tokens: list[str]) -> bool:
             and tokens[i + 2] in _HAVE_IT
             and tokens[i + 3] in ("it", "this")
         ):
+            return True  # "could i get it ...", whatever follows
+    asker = False  # named before the verb: one pass, linear in the question
+    for i in range(1, len(tokens) - 1):
+        asker = asker or tokens[i - 1] in _ASKER
+        if (
+            asker
+            and tokens[i] in _HAVE_IT
+            and tokens[i + 1] in ("it", "this")
+            and (i + 2 == len(tokens) or tokens[i + 2] == "done")
+            and (tokens[i - 1] == "to" or _modal_and_asker(tokens[max(0, i - 4) : i]))
+        ):
             return True
     return False
+
+
+def _modal_and_asker(tokens: list[str]) -> bool:
+    """Do a few words open with "can i", "should we" ...?"""
+    return any(a in _MODALS and b in ("i", "we") for a, b in zip(tokens, tokens[1:], strict=False))
 
 
 def asks_leave_after(tokens: list[str]) -> bool:

@@ -178,6 +178,8 @@ def ends_after_it(tokens: Sequence[str]) -> bool:
     unnamed is the asker's procedure: it names the subject when nothing else names another
     (``Scope.check``), and a personal question that ends so is not about another subject
     (``FaqBot.decide``)."""
+    if tokens[-2:] in (["after", "mine"], ["before", "mine"]):
+        return True  # "how much tylenol should i take after mine"
     return bool(tokens) and tokens[-1] in ("after", "before", "afterwards", "beforehand")
 
 
