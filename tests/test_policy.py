@@ -806,11 +806,11 @@ def test_asks_to_have_it_reads_it_as_the_procedure(real_bot: FaqBot) -> None:
     assert not asks_to_have_it(["can", "i", "do", "anything"])
     assert not asks_to_have_it(["can", "people", "do", "this"])
     # the asker named before a verb of having it, "it" or "this" ending the message
-    assert asks_to_have_it("i have gout can i still do it".split())
-    assert asks_to_have_it("is it ok for me to do this".split())
-    assert asks_to_have_it("am i allowed to have this done".split())
-    assert not asks_to_have_it("i wonder how they do it".split())  # named, but not asking
-    assert not asks_to_have_it("is it ok for me to do this stretch".split())
+    assert asks_to_have_it(["i", "have", "gout", "can", "i", "still", "do", "it"])
+    assert asks_to_have_it(["is", "it", "ok", "for", "me", "to", "do", "this"])
+    assert asks_to_have_it(["am", "i", "allowed", "to", "have", "this", "done"])
+    assert not asks_to_have_it(["i", "wonder", "how", "they", "do", "it"])  # named, but not asking
+    assert not asks_to_have_it(["is", "it", "ok", "for", "me", "to", "do", "this", "stretch"])
     # a condition the sources never name and no word of the subject: still a personal
     # question about this one
     decision, scope = real_bot.decide("i have shingles, can i do this")

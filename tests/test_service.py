@@ -140,13 +140,13 @@ def test_other_treatment_is_answered_only_by_an_entry_about_it(
     [
         "is fat safer than filler when it comes to blocking a blood vessel?",
         # no "fat", but a comparison word says what the question compares
-        "vascular occlusion risk compared with fillers",
+        "how long does it last compared with fillers",
     ],
 )
 def test_a_comparison_with_fat_is_answered_by_an_entry_that_compares(
     real_bot: FaqBot, question: str
 ) -> None:
-    """The best entry (vascular occlusion, allergy) never names fillers; the next one above the
+    """The best entry (blood vessel growth, the vampire facial) never names fillers; the next one above the
     threshold compares fat with fillers, and answers. Without fat the question is about fillers
     alone and gets no match (``test_the_askers_context_does_not_bury_the_question``)."""
     scope = real_bot.scope.check(question)
