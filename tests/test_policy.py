@@ -875,3 +875,10 @@ def test_a_question_about_a_group_is_not_refused(real_bot: FaqBot, question: str
     assert not decision.refuse, question
     decision, _ = real_bot.decide("my mum is breastfeeding, is nanofat safe for her")
     assert decision.refuse
+
+
+def test_a_wound_leaking_yellowish_fluid_is_an_urgent_sign(real_bot: FaqBot) -> None:
+    assert urgent_sign(["thigh", "incision", "leaking", "cloudy", "fluid"])
+    assert not urgent_sign(["my", "tap", "is", "leaking"])
+    decision = real_bot.policy.decide("the harvest site on my thigh is leaking yellowish fluid")
+    assert decision.refuse and decision.urgent

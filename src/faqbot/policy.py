@@ -347,7 +347,11 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     ),
     # a raised temperature: "a temperature of 38.5", "thermometer says 39.4", "I have a temperature"
     (_words("temperature thermometer temp"), _words(f"have running got high {_FEVER_READINGS}")),
-    (_words("discharge fluid"), _words("yellow green smelly smell wound thick")),
+    # discharge from a wound ("the donor site is leaking yellowish fluid")
+    (
+        _words("discharge fluid leaking leak leaks"),
+        _words("yellow yellowish green greenish smelly smell wound thick cloudy"),
+    ),
     (_words("faint"), _words("feel feeling felt")),
     # breathing, throat, heart, stroke signs
     (
