@@ -35,6 +35,7 @@ from faqbot.policy import (
     names_only_groups,
     nb_scale,
     reports_a_sign,
+    reports_then_asks_what_it_is,
     speaks_then_asks_whether_i,
     takes_a_medicine,
     tells_own_state,
@@ -882,3 +883,19 @@ def test_a_wound_leaking_yellowish_fluid_is_an_urgent_sign(real_bot: FaqBot) -> 
     assert not urgent_sign(["my", "tap", "is", "leaking"])
     decision = real_bot.policy.decide("the harvest site on my thigh is leaking yellowish fluid")
     assert decision.refuse and decision.urgent
+
+
+def test_a_report_of_ones_state_after_then_what_is_it_is_personal(real_bot: FaqBot) -> None:
+    ask = reports_then_asks_what_it_is
+    assert ask(["my", "lip", "is", "tingly", "after", "the", "procedure", "is", "that", "normal"])
+    assert not ask(
+        ["my", "friend", "was", "sore", "after", "fat", "transfer", "is", "that", "true"]
+    )
+    # asked in general
+    assert not ask(["my", "lip", "was", "sore", "after", "it", "is", "that", "generally", "so"])
+    for question in (
+        "my temple is itchy after the procedure, is that an allergy",
+        "there are little bumps on my jaw after nanofat what is it",
+    ):
+        decision, _ = real_bot.decide(question)
+        assert decision.refuse, question

@@ -416,6 +416,35 @@ _TIME_UNITS = _words("hour hr minute min day week wk month mo")
 _DATED = _words("still ago")
 
 
+# asking what a state is ("is that nerve damage", "what is it", "could this be an infection")
+_JUDGE_IT = {
+    ("is", "that"),
+    ("is", "this"),
+    ("is", "it"),
+    ("could", "that"),
+    ("could", "this"),
+    ("could", "it"),
+    ("does", "that"),
+    ("does", "this"),
+}
+
+
+def reports_then_asks_what_it_is(tokens: list[str]) -> bool:
+    """Does the asker say how a part of them is after a procedure, then ask what it is ("my
+    scalp is numb and tingly after the procedure, is that nerve damage", "white blisters on my
+    cheek after nanofat what is it")? Such a report asks for that state to be judged. Not what
+    someone else said ("my friend said bruising lasts a month after fat transfer, is that
+    true") nor a question in general ("... is that usual")."""
+    if "after" not in tokens or not _IN_GENERAL.isdisjoint(tokens):
+        return False
+    at = tokens.index("after")
+    if not any(
+        a == "my" and b not in _PERSON for a, b in zip(tokens[:at], tokens[1:at], strict=False)
+    ):
+        return False  # "my scalp", not "my friend said"
+    return any((a, b) in _JUDGE_IT for a, b in zip(tokens[at:], tokens[at + 1 :], strict=False))
+
+
 def asks_if_own_state_is_normal(tokens: list[str]) -> bool:
     """Does a report that dates a state to the asker's procedure ask whether it is normal
     ("nanofat 4 days ago and still puffy, normal??", "pain is like 8/10 on day 3 post op is
@@ -844,7 +873,7 @@ class Policy:
         p = self.probability(question)
         toks = self.normalize(question)
         # a report dated to the asker's own procedure speaks of them without naming them
-        dated_report = asks_if_own_state_is_normal(toks)
+        dated_report = asks_if_own_state_is_normal(toks) or reports_then_asks_what_it_is(toks)
         # "what should I do" asks for advice whatever the classifier says (every such
         # question in the training and probe sets is personal, or about another subject)
         personal = (
