@@ -27,6 +27,7 @@ from faqbot.policy import (
     asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
+    comments_only,
     fit_policy,
     goes_on,
     happened_recently,
@@ -899,3 +900,17 @@ def test_a_report_of_ones_state_after_then_what_is_it_is_personal(real_bot: FaqB
     ):
         decision, _ = real_bot.decide(question)
         assert decision.refuse, question
+
+
+def test_comments_only_asks_and_reports_nothing() -> None:
+    assert comments_only(["mine", "look", "older", "than", "my", "face", "lol"])
+    assert not comments_only(["mine", "are", "still", "swollen"])  # a state that goes on
+    assert not comments_only(["mine", "look", "lumpy", "3", "week", "after"])  # dated
+    assert not comments_only(["i", "want", "to", "know", "if", "it", "s", "ok", "for", "me"])
+
+
+def test_a_general_question_then_a_comment_on_mine_is_answered(real_bot: FaqBot) -> None:
+    decision, _ = real_bot.decide("can nanofat help the neck? mine looks crepey")
+    assert not decision.refuse
+    decision, _ = real_bot.decide("can nanofat help the neck? mine is still bruised 2 weeks after")
+    assert decision.refuse

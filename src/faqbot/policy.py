@@ -491,6 +491,27 @@ def goes_on(tokens: list[str]) -> bool:
     return not _ONGOING.isdisjoint(tokens) and not _years_back(tokens)
 
 
+# words with which a comment asks after all ("... want to know if it's ok for me")
+_ASKS_AFTER_ALL = _words("if whether want wonder wondering know check")
+
+
+def comments_only(tokens: list[str]) -> bool:
+    """Does a part of a message only comment: it asks nothing and reports no present state
+    (nothing goes on or happened recently or on a dated day, no urgent sign)? "mine look older
+    than my face lol" after "does nanofat work on hands?"."""
+    return (
+        _ASKING.isdisjoint(tokens)
+        and _ASKS_AFTER_ALL.isdisjoint(tokens)
+        and _DATED.isdisjoint(tokens)
+        and not goes_on(tokens)
+        and not happened_recently(tokens)
+        and not any(
+            a.isdigit() and b in _TIME_UNITS for a, b in zip(tokens, tokens[1:], strict=False)
+        )
+        and not urgent_sign(tokens)
+    )
+
+
 def happened_recently(tokens: list[str]) -> bool:
     """Does the message say something happened recently ("yesterday", "two hours ago", "last
     night")? "last" alone is not enough ("how long does the pain last"), nor is "ago" after

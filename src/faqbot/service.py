@@ -18,6 +18,7 @@ from .policy import (
     asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
+    comments_only,
     names_a_person,
     speaks_then_asks_whether_i,
     takes_a_medicine,
@@ -394,7 +395,16 @@ class FaqBot:
         ):
             return True
         part = self.scope.question_part(question)
-        return part is not None and self.policy.general_question(part)
+        if part is not None and self.policy.general_question(part):
+            return True
+        # a general question, then a comment on the asker's own ("does nanofat work on hands?
+        # mine look older than my face"): the comment asks nothing about their case
+        split = _then_mine(question)
+        return (
+            split is not None
+            and self.policy.general_question(split[0])
+            and comments_only(self.policy.normalize(split[1]))
+        )
 
     def _asks_for_a_plan(
         self, question: str, toks: list[str], decision: Decision, scope: ScopeCheck
@@ -472,6 +482,17 @@ def _names_what_it_names(part: ScopeCheck, whole: ScopeCheck, *, foreign: bool) 
     if not whole.comparators <= part.comparators:
         return False
     return not foreign or set(whole.foreign) <= set(part.foreign)
+
+
+def _then_mine(question: str) -> tuple[str, str] | None:
+    """A message's first part and the rest, when the rest opens with "mine" ("can nanofat be
+    done on hands? mine look old and crepey"); else None."""
+    for i, ch in enumerate(question):
+        if ch in "?.,":
+            rest = question[i + 1 :]
+            words = rest.split(None, 1)
+            return (question[:i], rest) if words and words[0].lower() == "mine" else None
+    return None
 
 
 def _unanswered(ranking: Ranking) -> bool:
