@@ -33,6 +33,7 @@ from faqbot.policy import (
     happened_recently,
     load_policy_rows,
     looks_for_a_place,
+    names_only_a_reader,
     names_only_groups,
     nb_scale,
     reports_a_sign,
@@ -914,3 +915,14 @@ def test_a_general_question_then_a_comment_on_mine_is_answered(real_bot: FaqBot)
     assert not decision.refuse
     decision, _ = real_bot.decide("can nanofat help the neck? mine is still bruised 2 weeks after")
     assert decision.refuse
+
+
+def test_names_only_a_reader_when_the_asker_only_heard_a_claim(real_bot: FaqBot) -> None:
+    assert names_only_a_reader("when did nanofat start? I understood it began in Belgium")
+    assert names_only_a_reader("is it true it lasts for years, someone told me so")
+    assert names_only_a_reader("I was told it lasts forever, is that right")
+    assert not names_only_a_reader("i read bruising lasts 2 weeks, mine has lasted 3")
+    assert not names_only_a_reader("i heard it hurts, i have low pain tolerance")
+    assert not names_only_a_reader("what is nanofat")  # names nobody at all
+    decision, _ = real_bot.decide("when did nanofat start? I understood it began in Belgium")
+    assert not decision.refuse

@@ -575,6 +575,31 @@ _POSSESSIVES = _words("my our your his her their")
 _RAW_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
+# "i read", "someone told me": the asker only as the one who heard a claim
+_HEARD = _words("read heard understood saw seen")
+_TOLD = _words("told tell")
+
+
+def names_only_a_reader(question: str) -> bool:
+    """Is the asker named only as the one who heard or read a claim ("where did nanofat
+    originate, someone told me it started in belgium", "how long do results last, i read 3-5
+    yrs")? No one's situation is then to be judged. "i read bruising lasts 2 weeks, mine has
+    lasted 3" names the asker's own bruising."""
+    words = _RAW_WORD.findall(question.lower())
+    reader = False
+    for i, w in enumerate(words):
+        after = words[i + 1 : i + 3]
+        if w in ("i", "i've", "ive") and (
+            after[:1] and after[0] in _HEARD or after == ["was", "told"]
+        ):
+            reader = True  # "i read ...", "i was told ..."
+        elif w == "me" and i > 0 and words[i - 1] in _TOLD:
+            reader = True  # "someone told me ..."
+        elif w in _PERSON or w.split("'")[0] in _PERSON:
+            return False
+    return reader
+
+
 def names_only_groups(question: str) -> bool:
     """Are all the people the question names groups ("can breastfeeding moms have nanofat",
     "moms with stretch marks after pregnancy, can it help")? They ask about people in general,
@@ -917,7 +942,11 @@ class Policy:
         )
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
-        someone = names_a_person(toks) and not names_only_groups(question)
+        someone = (
+            names_a_person(toks)
+            and not names_only_groups(question)
+            and not names_only_a_reader(question)
+        )
         if dated_report or (personal and someone and not looks_for_a_place(toks)):
             return Decision(True, "personal_advice", False, p)
         return Decision(False, "general", False, p, asks_should_i(toks), asks_leave_after(toks))
