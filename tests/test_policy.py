@@ -33,8 +33,7 @@ from faqbot.policy import (
     happened_recently,
     load_policy_rows,
     looks_for_a_place,
-    names_only_a_reader,
-    names_only_groups,
+    names_no_one_to_judge,
     nb_scale,
     reports_a_sign,
     reports_then_asks_what_it_is,
@@ -857,13 +856,13 @@ def test_fainting_since_the_procedure_is_urgent(real_bot: FaqBot) -> None:
     assert real_bot.policy.decide("i fainted at home after my nanofat").urgent
 
 
-def test_names_only_groups_reads_the_plural_as_typed() -> None:
-    assert names_only_groups("can breastfeeding mums have fat grafting")
-    assert names_only_groups("do teenagers and their parents ask about it")  # "their" + plural
-    assert not names_only_groups("my mums cheek is lumpy")  # her own mother
-    assert not names_only_groups("can mothers like me have it")
-    assert not names_only_groups("is it safe for my kids")
-    assert not names_only_groups("what is nanofat")  # names nobody at all
+def test_a_group_is_no_one_to_judge_read_as_typed() -> None:
+    assert names_no_one_to_judge("can breastfeeding mums have fat grafting")
+    assert names_no_one_to_judge("do teenagers and their parents ask about it")  # "their" + plural
+    assert not names_no_one_to_judge("my mums cheek is lumpy")  # her own mother
+    assert not names_no_one_to_judge("can mothers like me have it")
+    assert not names_no_one_to_judge("is it safe for my kids")
+    assert not names_no_one_to_judge("what is nanofat")  # names nobody at all
 
 
 @pytest.mark.parametrize(
@@ -917,12 +916,12 @@ def test_a_general_question_then_a_comment_on_mine_is_answered(real_bot: FaqBot)
     assert decision.refuse
 
 
-def test_names_only_a_reader_when_the_asker_only_heard_a_claim(real_bot: FaqBot) -> None:
-    assert names_only_a_reader("when did nanofat start? I understood it began in Belgium")
-    assert names_only_a_reader("is it true it lasts for years, someone told me so")
-    assert names_only_a_reader("I was told it lasts forever, is that right")
-    assert not names_only_a_reader("i read bruising lasts 2 weeks, mine has lasted 3")
-    assert not names_only_a_reader("i heard it hurts, i have low pain tolerance")
-    assert not names_only_a_reader("what is nanofat")  # names nobody at all
+def test_the_asker_who_only_heard_a_claim_is_no_one_to_judge(real_bot: FaqBot) -> None:
+    assert names_no_one_to_judge("when did nanofat start? I understood it began in Belgium")
+    assert names_no_one_to_judge("is it true it lasts for years, someone told me so")
+    assert names_no_one_to_judge("I was told it lasts forever, is that right")
+    assert not names_no_one_to_judge("i read bruising lasts 2 weeks, mine has lasted 3")
+    assert not names_no_one_to_judge("i heard it hurts, i have low pain tolerance")
+    assert not names_no_one_to_judge("what is nanofat")  # names nobody at all
     decision, _ = real_bot.decide("when did nanofat start? I understood it began in Belgium")
     assert not decision.refuse

@@ -57,7 +57,7 @@ KNOWN: dict[str, str] = {
     r"[A-Za-z-]+": "review.unsupported_names: knowledge-base quotes and answers",
     r"[a-z]+": "user: spelling._WORD, the words of every question (Speller.correct)",
     r"[.?!;:,](?=\s|$)": "user: policy._CLAUSE_END, last_clause() on every question",
-    r"[a-z]+(?:'[a-z]+)?": "user: policy._RAW_WORD, names_only_groups() on questions naming a "
+    r"[a-z]+(?:'[a-z]+)?": "user: policy._RAW_WORD, names_no_one_to_judge() on questions naming a "
     "person",
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
     r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"

@@ -452,8 +452,11 @@ def asks_if_own_state_is_normal(tokens: list[str]) -> bool:
     puffy a few days after nanofat")."""
     if not tokens or tokens[0] in _QUESTION_OPENERS or _JUDGED.isdisjoint(tokens):
         return False
-    if not _DATED.isdisjoint(tokens):
-        return True
+    return not _DATED.isdisjoint(tokens) or _dated(tokens)
+
+
+def _dated(tokens: list[str]) -> bool:
+    """Does the message count time ("3 wk", "day 3")?"""
     return any(
         (a.isdigit() and b in _TIME_UNITS) or (a == "day" and b.isdigit())
         for a, b in zip(tokens, tokens[1:], strict=False)
@@ -503,11 +506,9 @@ def comments_only(tokens: list[str]) -> bool:
         _ASKING.isdisjoint(tokens)
         and _ASKS_AFTER_ALL.isdisjoint(tokens)
         and _DATED.isdisjoint(tokens)
+        and not _dated(tokens)
         and not goes_on(tokens)
         and not happened_recently(tokens)
-        and not any(
-            a.isdigit() and b in _TIME_UNITS for a, b in zip(tokens, tokens[1:], strict=False)
-        )
         and not urgent_sign(tokens)
     )
 
@@ -562,8 +563,7 @@ def names_a_person(tokens: list[str]) -> bool:
     return not _PERSON.isdisjoint(tokens)
 
 
-# The plurals of the words above that name a group of people. Tokens have their plurals folded
-# ("moms" -> "mom"), so a group is read from the question as typed.
+# The plurals of the words above that name a group of people (``names_no_one_to_judge``).
 _GROUPS = _words(
     "husbands wives spouses partners boyfriends girlfriends fiances fiancees sons daughters "
     "children kids babies teens teenagers mums moms mothers dads fathers parents sisters "
@@ -580,38 +580,29 @@ _HEARD = _words("read heard understood saw seen")
 _TOLD = _words("told tell")
 
 
-def names_only_a_reader(question: str) -> bool:
-    """Is the asker named only as the one who heard or read a claim ("where did nanofat
-    originate, someone told me it started in belgium", "how long do results last, i read 3-5
-    yrs")? No one's situation is then to be judged. "i read bruising lasts 2 weeks, mine has
-    lasted 3" names the asker's own bruising."""
-    words = _RAW_WORD.findall(question.lower())
-    reader = False
-    for i, w in enumerate(words):
-        after = words[i + 1 : i + 3]
-        if w in ("i", "i've", "ive") and (
-            after[:1] and after[0] in _HEARD or after == ["was", "told"]
-        ):
-            reader = True  # "i read ...", "i was told ..."
-        elif w == "me" and i > 0 and words[i - 1] in _TOLD:
-            reader = True  # "someone told me ..."
-        elif w in _PERSON or w.split("'")[0] in _PERSON:
-            return False
-    return reader
-
-
-def names_only_groups(question: str) -> bool:
+def names_no_one_to_judge(question: str) -> bool:
     """Are all the people the question names groups ("can breastfeeding moms have nanofat",
-    "moms with stretch marks after pregnancy, can it help")? They ask about people in general,
-    as "people with ..." does. "my moms cheek", "her kids" and "kids like me" name someone."""
+    "moms with stretch marks after pregnancy, can it help"), or the asker only as the one who
+    heard or read a claim ("where did nanofat originate, someone told me it started in belgium",
+    "how long do results last, i read 3-5 yrs")? No one's situation is then to be judged, as in
+    "people with ...". "my moms cheek", "her kids", "kids like me" and "i read bruising lasts 2
+    weeks, mine has lasted 3" name someone. Read from the question as typed: tokens have their
+    plurals folded ("moms" -> "mom")."""
     words = _RAW_WORD.findall(question.lower())
-    groups = False
+    exempt = False
     for i, w in enumerate(words):
         if w in _GROUPS and (i == 0 or words[i - 1] not in _POSSESSIVES):
-            groups = True
+            exempt = True  # "breastfeeding moms", not "my kids"
+        elif w in ("i", "i've", "ive") and (
+            (i + 1 < len(words) and words[i + 1] in _HEARD)
+            or words[i + 1 : i + 3] == ["was", "told"]
+        ):
+            exempt = True  # "i read ...", "i was told ..."
+        elif w == "me" and i > 0 and words[i - 1] in _TOLD:
+            exempt = True  # "someone told me ..."
         elif w in _PERSON or w.split("'")[0] in _PERSON:
             return False
-    return groups
+    return exempt
 
 
 def _cannot_see(tokens: list[str]) -> bool:
@@ -942,11 +933,7 @@ class Policy:
         )
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)
-        someone = (
-            names_a_person(toks)
-            and not names_only_groups(question)
-            and not names_only_a_reader(question)
-        )
+        someone = names_a_person(toks) and not names_no_one_to_judge(question)
         if dated_report or (personal and someone and not looks_for_a_place(toks)):
             return Decision(True, "personal_advice", False, p)
         return Decision(False, "general", False, p, asks_should_i(toks), asks_leave_after(toks))
