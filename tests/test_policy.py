@@ -925,3 +925,9 @@ def test_the_asker_who_only_heard_a_claim_is_no_one_to_judge(real_bot: FaqBot) -
     assert not names_no_one_to_judge("what is nanofat")  # names nobody at all
     decision, _ = real_bot.decide("when did nanofat start? I understood it began in Belgium")
     assert not decision.refuse
+
+
+def test_an_eyelid_swollen_shut_is_an_urgent_sign(real_bot: FaqBot) -> None:
+    assert urgent_sign(["left", "eyelid", "swollen", "shut"])
+    decision = real_bot.policy.decide("my eyelid is swollen shut the morning after treatment")
+    assert decision.refuse and decision.urgent

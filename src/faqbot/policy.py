@@ -315,7 +315,7 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     ),
     (_words("see seeing light"), _words("flashing flashe flash")),
     (_words("see seeing"), _words("double shadow")),
-    (_words("eye eyes"), _words("shut blurry blurred patchy")),
+    (_words("eye eyes eyelid eyelids"), _words("shut blurry blurred patchy")),
     (_words("under_eye"), _words("shut")),  # "under eyes" is one token after synonyms.yaml
     # skin colour after an injection
     (
