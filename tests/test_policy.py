@@ -762,6 +762,7 @@ def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> Non
         "for retirees, what is the usual price",
         "does being out in the sun heaps shorten results",
         "does it work for acne scar sufferers in sunny places? im a worrier",
+        "why do docs say to wait before a second session",
     ],
 )
 def test_words_that_only_qualify_who_or_when_name_no_other_subject(
