@@ -452,12 +452,12 @@ def asks_if_own_state_is_normal(tokens: list[str]) -> bool:
     puffy a few days after nanofat")."""
     if not tokens or tokens[0] in _QUESTION_OPENERS or _JUDGED.isdisjoint(tokens):
         return False
-    return not _DATED.isdisjoint(tokens) or _dated(tokens)
+    return _dated(tokens)
 
 
 def _dated(tokens: list[str]) -> bool:
-    """Does the message count time ("3 wk", "day 3")?"""
-    return any(
+    """Does the message date a state ("still", "ago", "3 wk", "day 3")?"""
+    return not _DATED.isdisjoint(tokens) or any(
         (a.isdigit() and b in _TIME_UNITS) or (a == "day" and b.isdigit())
         for a, b in zip(tokens, tokens[1:], strict=False)
     )
@@ -505,7 +505,6 @@ def comments_only(tokens: list[str]) -> bool:
     return (
         _ASKING.isdisjoint(tokens)
         and _ASKS_AFTER_ALL.isdisjoint(tokens)
-        and _DATED.isdisjoint(tokens)
         and not _dated(tokens)
         and not goes_on(tokens)
         and not happened_recently(tokens)
@@ -742,16 +741,17 @@ def asks_whether_i(tokens: list[str]) -> bool:
 _SELF = _words("i m im my me")
 
 
+def _modal_asker(tokens: list[str], i: int) -> bool:
+    """Do the words at ``i`` read "can i", "should we" ...?"""
+    return i + 1 < len(tokens) and tokens[i] in _MODALS and tokens[i + 1] in ("i", "we")
+
+
 def speaks_then_asks_whether_i(tokens: list[str]) -> bool:
     """Does the asker speak of themselves and then, in the same sentence, ask whether they can,
     should or will ("im breastfeeding can i get nanofat done")? :func:`asks_whether_i` of the
     rest of the message, after a first-person word."""
     for i in range(1, len(tokens) - 2):
-        if (
-            tokens[i] in _MODALS
-            and tokens[i + 1] in ("i", "we")
-            and not _SELF.isdisjoint(tokens[:i])
-        ):
+        if _modal_asker(tokens, i) and not _SELF.isdisjoint(tokens[:i]):
             return asks_whether_i(tokens[i:])
     return False
 
@@ -771,8 +771,7 @@ def asks_to_have_it(tokens: list[str]) -> bool:
     before it."""
     for i in range(len(tokens) - 3):
         if (
-            tokens[i] in _MODALS
-            and tokens[i + 1] in ("i", "we")
+            _modal_asker(tokens, i)
             and tokens[i + 2] in _HAVE_IT
             and tokens[i + 3] in ("it", "this")
         ):
@@ -785,15 +784,13 @@ def asks_to_have_it(tokens: list[str]) -> bool:
             and tokens[i] in _HAVE_IT
             and tokens[i + 1] in ("it", "this")
             and (i + 2 == len(tokens) or tokens[i + 2] == "done")
-            and (tokens[i - 1] == "to" or _modal_and_asker(tokens[max(0, i - 4) : i]))
+            and (
+                tokens[i - 1] == "to"
+                or any(_modal_asker(tokens, j) for j in range(max(0, i - 4), i - 1))
+            )
         ):
             return True
     return False
-
-
-def _modal_and_asker(tokens: list[str]) -> bool:
-    """Do a few words open with "can i", "should we" ...?"""
-    return any(a in _MODALS and b in ("i", "we") for a, b in zip(tokens, tokens[1:], strict=False))
 
 
 def asks_leave_after(tokens: list[str]) -> bool:

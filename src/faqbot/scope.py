@@ -436,6 +436,18 @@ _SEGMENTS = re.compile(
 )
 
 
+def then_mine(question: str) -> tuple[str, str] | None:
+    """A message's first part and the rest, when the rest opens with "mine" ("can nanofat be
+    done on hands? mine look old and crepey"): a question, then a comment on the asker's own.
+    None otherwise."""
+    for i, ch in enumerate(question):
+        if ch in "?.,":
+            rest = question[i + 1 :]
+            words = rest.split(None, 1)
+            return (question[:i], rest) if words and words[0].lower() == "mine" else None
+    return None
+
+
 def _split(folded: str) -> list[str]:
     """A folded question's non-empty parts (``_SEGMENTS``)."""
     return [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]

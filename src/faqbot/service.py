@@ -24,7 +24,7 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck, ends_after_it
+from .scope import QUESTION_WORDS, Scope, ScopeCheck, ends_after_it, then_mine
 from .settings import Settings
 from .spelling import Speller
 
@@ -179,13 +179,12 @@ class FaqBot:
             # try the question on its own
             for find_part in (self.scope.question_part, self.scope.leading_question):
                 part = find_part(question)
-                if part is None:
-                    continue
-                part_scope = self._scope(part)
-                if not _names_what_it_names(part_scope, scope, foreign=False):
-                    continue  # "my wife wants breast implants, what sizes do they come in"
-                alone = self._answer(part, part_scope, top_k, scope.anchored)
-                if alone.best is not None:
+                # not when the part leaves a treatment behind ("my wife wants breast implants,
+                # what sizes do they come in")
+                alone = (
+                    None if part is None else self._answer_alone(part, scope, top_k, foreign=False)
+                )
+                if alone is not None and alone.best is not None:
                     ranking = alone
                     break
             else:  # neither answered: the best of the message's several questions, if any
@@ -220,13 +219,25 @@ class FaqBot:
         swelling last?" is about the botox)."""
         best = None
         for part in self.scope.question_parts(question):
-            alone_scope = self._scope(part)
-            if not _names_what_it_names(alone_scope, scope, foreign=True):
+            alone = self._answer_alone(part, scope, top_k, foreign=True)
+            if alone is None or alone.best is None:
                 continue
-            alone = self._answer(part, alone_scope, top_k, scope.anchored)
-            if alone.best is not None and (best is None or alone.best.score > best.best.score):
+            if best is None or alone.best.score > best.best.score:
                 best = alone
         return best
+
+    def _answer_alone(
+        self, part: str, whole: ScopeCheck, top_k: int, *, foreign: bool
+    ) -> Ranking | None:
+        """The ranking that answers one part of a message on its own, or None when the part
+        does not name every other treatment (and, with ``foreign``, every other subject) the
+        whole message names: only then can it answer for the message."""
+        scope = self._scope(part)
+        if not whole.comparators <= scope.comparators:
+            return None
+        if foreign and not set(whole.foreign) <= set(scope.foreign):
+            return None
+        return self._answer(part, scope, top_k, whole.anchored)
 
     @staticmethod
     def _excluded(scope: ScopeCheck) -> bool:
@@ -399,7 +410,7 @@ class FaqBot:
             return True
         # a general question, then a comment on the asker's own ("does nanofat work on hands?
         # mine look older than my face"): the comment asks nothing about their case
-        split = _then_mine(question)
+        split = then_mine(question)
         return (
             split is not None
             and self.policy.general_question(split[0])
@@ -474,25 +485,6 @@ def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
     """Does the question (its tokens) name the asker and a medicine they are on
     (``takes_a_medicine``)?"""
     return names_a_person(toks) and takes_a_medicine(toks, frozenset(scope.foreign))
-
-
-def _names_what_it_names(part: ScopeCheck, whole: ScopeCheck, *, foreign: bool) -> bool:
-    """Does a part of a message name every other treatment the whole message names (and, with
-    ``foreign``, every other subject)? Only then can the part answer for the message."""
-    if not whole.comparators <= part.comparators:
-        return False
-    return not foreign or set(whole.foreign) <= set(part.foreign)
-
-
-def _then_mine(question: str) -> tuple[str, str] | None:
-    """A message's first part and the rest, when the rest opens with "mine" ("can nanofat be
-    done on hands? mine look old and crepey"); else None."""
-    for i, ch in enumerate(question):
-        if ch in "?.,":
-            rest = question[i + 1 :]
-            words = rest.split(None, 1)
-            return (question[:i], rest) if words and words[0].lower() == "mine" else None
-    return None
 
 
 def _unanswered(ranking: Ranking) -> bool:
