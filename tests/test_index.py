@@ -187,6 +187,57 @@ def test_vectorised_char_counts_equal_count_vectorizer(
     assert (counts != expected).nnz == 0
 
 
+def test_word_counts_equal_count_vectorizer() -> None:
+    """The numpy word counter gives exactly CountVectorizer's vocabulary (alphabetical) and
+    counts, repeated features and featureless texts included; no features at all is the same
+    error."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from faqbot.features import WordAnalyzer, make_normalizer
+    from faqbot.index import _word_counts, documents
+
+    kb = load_knowledge_base(Path(__file__).resolve().parent.parent / "faq")
+    _, texts, _, _ = documents(kb, include_drafts=True)
+    texts += ["", "the of and", "fat fat fat nanofat fat", "x" * 300]
+    analyzer = WordAnalyzer(make_normalizer(kb.synonyms))
+    terms, counts = _word_counts(analyzer(t) for t in texts)
+    ref = CountVectorizer(analyzer=analyzer)
+    expected = ref.fit_transform(texts).tocsr()
+    assert terms == sorted(ref.vocabulary_, key=ref.vocabulary_.__getitem__)
+    assert counts.shape == expected.shape and counts.dtype == expected.dtype
+    assert (counts != expected).nnz == 0 and counts.has_sorted_indices
+    with pytest.raises(ValueError, match="empty vocabulary"):
+        _word_counts(iter([[], []]))
+
+
+def test_batch_normalisation_equals_one_text_at_a_time() -> None:
+    """``Normalizer.many`` (the build's pass) gives each text the tokens ``uncached`` gives it,
+    multi-word synonyms and plurals included."""
+    from faqbot.features import make_normalizer
+    from faqbot.index import documents
+
+    kb = load_knowledge_base(Path(__file__).resolve().parent.parent / "faq")
+    _, texts, _, _ = documents(kb, include_drafts=True)
+    texts += ["", "Nano fat and nano-fat, stem cells?", "scars scars therapies series", "ünï"]
+    norm = make_normalizer(kb.synonyms)
+    assert list(norm.many(texts)) == [norm.uncached(t) for t in texts]
+
+
+def test_build_counts_characters_alike_in_one_chunk_or_many(monkeypatch) -> None:
+    """The character counts made chunk by chunk in a second thread during the word pass give
+    the same blocks whether the texts fit in one chunk or take many."""
+    from faqbot.index import IndexParams, documents, fit_matrices
+
+    kb = load_knowledge_base(Path(__file__).resolve().parent.parent / "faq")
+    _, texts, _, _ = documents(kb, include_drafts=True)
+    one = fit_matrices(kb, texts, IndexParams())
+    monkeypatch.setattr(index_mod, "CHUNK_DOCS", 97)
+    many = fit_matrices(kb, texts, IndexParams())
+    for a, b in zip(one, many, strict=True):
+        assert a.terms == b.terms and np.array_equal(a.idf, b.idf)
+        assert (a.docs != b.docs).nnz == 0
+
+
 def test_char_counts_fall_back_beyond_eight_characters() -> None:
     from faqbot.index import _char_counts, _padded
 

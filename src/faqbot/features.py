@@ -8,7 +8,7 @@ groups in ``faq/synonyms.yaml``: loading an index never unpickles anything.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from .text import fold, tokens
@@ -174,11 +174,33 @@ class Normalizer:
         """The same tokens, bypassing the memo (for one pass over many texts at build time)."""
         return self._tokens(text)
 
+    def many(self, texts: Iterable[str]) -> Iterator[tuple[str, ...]]:
+        """:meth:`uncached` of each text, for one pass over many texts at build time (a large
+        build normalises over a million). Each distinct raw word is stemmed once per call, and a
+        text none of whose words starts a multi-word phrase skips the phrase scan."""
+        memo: dict[str, str] = {}  # raw word -> stem (this call's texts only)
+        single, starts = self._single, self._starts
+        for text in texts:
+            base = []
+            for raw in tokens(fold(text).replace("-", " ")):
+                word = memo.get(raw)
+                if word is None:
+                    word = memo[raw] = stem(raw)
+                base.append(word)
+            if self.phrases and starts.isdisjoint(base):
+                yield tuple([single.get(w, w) for w in base])
+            else:
+                yield tuple(self._merge(base))
+
     def _tokens(self, text: str) -> tuple[str, ...]:
         return tuple(self._normalize(text))
 
     def _normalize(self, text: str) -> list[str]:
-        base = self._base(text)
+        return self._merge(self._base(text))
+
+    def _merge(self, base: list[str]) -> list[str]:
+        """Stemmed words -> tokens: multi-word phrases (longest first) and one-word synonyms
+        replaced by their group's canonical token."""
         if not self.phrases:
             return base
         out: list[str] = []
