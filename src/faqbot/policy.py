@@ -145,8 +145,55 @@ class PolicyCharAnalyzer:
 CHAR_PREFIX = "c:"  # marks character features in the stored vocabulary (word terms: none or q:)
 
 
-# One block of the model: its analyzer and, per feature, (idf, idf * coefficient).
+# The word block: its analyzer and, per feature, (idf, idf * coefficient).
 Block = tuple[Callable[[str], list[str]], dict[str, tuple[float, float]]]
+
+
+class CharBlock:
+    """The character block, scored word by word. A word's 2-5-grams are its own (they never
+    cross a word boundary), so each word of the training vocabulary has its known n-grams
+    worked out once, as positions in the block's arrays; a question's counts are then one numpy
+    ``unique`` over its words' positions. Other words (typos, names) are worked out on every
+    call and never kept."""
+
+    def __init__(
+        self, table: dict[str, tuple[float, float]], words: frozenset[str], normalizer: Normalizer
+    ) -> None:
+        self.normalize = normalizer
+        self.position = {gram: i for i, gram in enumerate(table)}
+        self.idf = np.array([v[0] for v in table.values()], dtype=np.float64)
+        self.weight = np.array([v[1] for v in table.values()], dtype=np.float64)
+        self.words = words
+        self._grams: dict[str, np.ndarray] = {}  # at most one entry per word of ``words``
+
+    def grams(self, word: str) -> np.ndarray:
+        """Positions of the word's known n-grams (PolicyCharAnalyzer's), repeats kept."""
+        found = self._grams.get(word)
+        if found is None:
+            padded, position = f" {word} ", self.position
+            found = np.array(
+                [
+                    position[gram]
+                    for n in range(2, 6)
+                    for i in range(len(padded) - n + 1)
+                    if (gram := padded[i : i + n]) in position
+                ],
+                dtype=np.int64,
+            )
+            if word in self.words:
+                self._grams[word] = found
+        return found
+
+    def score(self, text: str) -> tuple[float, float]:
+        """The block's dot product with the weights and its squared L2 norm, before
+        normalisation (sublinear tf)."""
+        parts = [self.grams(word) for word in self.normalize(text)]
+        if not parts:
+            return 0.0, 0.0
+        grams, counts = np.unique(np.concatenate(parts), return_counts=True)
+        tf = np.log(counts) + 1.0
+        weighted = tf * self.idf[grams]
+        return float(tf @ self.weight[grams]), float(weighted @ weighted)
 
 
 @dataclass
@@ -154,9 +201,10 @@ class PolicyModel:
     """Logistic regression over two separately L2-normalised TF-IDF blocks (words, characters).
 
     Stored as one vocabulary (word terms, then character terms prefixed ``c:``), one IDF array
-    and one coefficient array in the same order. Loaded, each block becomes a table of feature
-    -> (idf, idf * coefficient): a question's score is one dict look-up per distinct feature in
+    and one coefficient array in the same order. Loaded, the word block becomes a table of
+    feature -> (idf, idf * coefficient): its score is one dict look-up per distinct feature in
     plain floats (the block's L2 norm and its dot product with the weights from the same loop).
+    The character block is a :class:`CharBlock`.
     """
 
     vocabulary: list[str]
@@ -164,7 +212,8 @@ class PolicyModel:
     coef: np.ndarray
     intercept: float
     threshold: float
-    blocks: list[Block]
+    words: Block
+    chars: CharBlock | None
 
     @classmethod
     def from_arrays(
@@ -182,18 +231,19 @@ class PolicyModel:
         if any(t.startswith(CHAR_PREFIX) for t in vocabulary[:n_word]):
             raise ValueError("policy vocabulary: word terms must come before character terms")
         weights = [(float(w), float(w * c)) for w, c in zip(idf, coef, strict=True)]
-        blocks: list[Block] = [
-            (
-                PolicyAnalyzer(normalizer),
-                dict(zip(vocabulary[:n_word], weights[:n_word], strict=True)),
-            )
-        ]
+        words: Block = (
+            PolicyAnalyzer(normalizer),
+            dict(zip(vocabulary[:n_word], weights[:n_word], strict=True)),
+        )
+        chars = None
         if n_word < len(vocabulary):
-            chars = (t[len(CHAR_PREFIX) :] for t in vocabulary[n_word:])
-            blocks.append(
-                (PolicyCharAnalyzer(normalizer), dict(zip(chars, weights[n_word:], strict=True)))
+            grams = (t[len(CHAR_PREFIX) :] for t in vocabulary[n_word:])
+            # the training vocabulary's single words: word terms with no space and no prefix
+            known = frozenset(
+                t for t in vocabulary[:n_word] if " " not in t and ":" not in t and t.isascii()
             )
-        return cls(vocabulary, idf, coef, intercept, threshold, blocks)
+            chars = CharBlock(dict(zip(grams, weights[n_word:], strict=True)), known, normalizer)
+        return cls(vocabulary, idf, coef, intercept, threshold, words, chars)
 
     def probability(self, text: str) -> float:
         """Probability that ``text`` asks for personal advice: the logistic function of the
@@ -201,15 +251,19 @@ class PolicyModel:
         are fitted; features unseen in training ignored, as scikit-learn's ``transform``)
         dotted with the weights."""
         z = self.intercept
-        for analyzer, table in self.blocks:
-            num = norm2 = 0.0
-            get = table.get
-            for feature, count in Counter(analyzer(text)).items():
-                entry = get(feature)
-                if entry is not None:
-                    tf = 1.0 if count == 1 else 1.0 + math.log(count)
-                    num += tf * entry[1]
-                    norm2 += (tf * entry[0]) ** 2
+        analyzer, table = self.words
+        num = norm2 = 0.0
+        get = table.get
+        for feature, count in Counter(analyzer(text)).items():
+            entry = get(feature)
+            if entry is not None:
+                tf = 1.0 if count == 1 else 1.0 + math.log(count)
+                num += tf * entry[1]
+                norm2 += (tf * entry[0]) ** 2
+        if norm2 > 0.0:
+            z += num / math.sqrt(norm2)
+        if self.chars is not None:
+            num, norm2 = self.chars.score(text)
             if norm2 > 0.0:
                 z += num / math.sqrt(norm2)
         return 1.0 / (1.0 + math.exp(-z))
