@@ -932,3 +932,15 @@ def test_an_eyelid_swollen_shut_is_an_urgent_sign(real_bot: FaqBot) -> None:
     assert urgent_sign(["left", "eyelid", "swollen", "shut"])
     decision = real_bot.policy.decide("my eyelid is swollen shut the morning after treatment")
     assert decision.refuse and decision.urgent
+
+
+def test_character_block_keeps_only_training_words(real_bot: FaqBot) -> None:
+    """Scoring word by word remembers the n-grams of the refusal model's own training words
+    only: a name or a typo in a question is not kept, and a second look gives the same score."""
+    chars = real_bot.policy.model.chars
+    assert chars is not None
+    question = "my name is Zyxwvuta and my cheeks are hollow"
+    first = real_bot.policy.model.probability(question)
+    assert "zyxwvuta" not in chars._grams and "cheek" in chars._grams
+    assert chars.words and set(chars._grams) <= chars.words
+    assert real_bot.policy.model.probability(question) == first
