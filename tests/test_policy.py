@@ -88,6 +88,10 @@ URGENT = [
     # no person named, but "got" puts the sign in someone's situation
     "got a fever after the fat grafting",
     "got pus at the injection site after fat transfer",
+    # trouble swallowing; severe pain said as "strong"
+    "since the lip injections my throat feels odd and it is hard to swallow",
+    "very strong pain in my thigh where the fat was taken, since this morning",
+    "strong pain in the cheek since the nanofat yesterday",
 ]
 
 
@@ -100,6 +104,9 @@ URGENT = [
         # "what to do" / "what now" of someone the question names
         "the graft in my lip feels hard, what to do",
         "my cheek still looks uneven after nanofat what now",
+        # as typed by someone writing in a second language
+        "my temple looks flat again after the nanofat, what I do",
+        "the graft in my cheek feels hard, what i must do",
     ],
 )
 def test_asking_what_to_do_is_personal(real_bot: FaqBot, question: str) -> None:
@@ -133,6 +140,8 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         "what are the signs of infection after fat grafting?",
         "is fever a known side effect of fat transfer?",
         "what temperature counts as a fever after fat transfer?",
+        "can lip nanofat make it hard to swallow?",
+        "is the pain strong after nanofat?",
         "is some bleeding normal after the fat harvest?",
         # an urgent word in the asker's reading, not in their situation
         "I saw a news story saying fat injections can blind people, how common is that?",
@@ -344,6 +353,8 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
         ("how much vitamin c should i take before and after", "refused"),
         # another subject, with its own event
         ("can i eat pizza after a root canal", "no_match"),
+        # another subject, but a part ends on a bare "after": the asker's own procedure
+        ("I go to the lake 4 days after, is ok for me?", "refused"),
     ],
 )
 def test_own_context_then_can_i_is_personal(real_bot: FaqBot, question: str, status: str) -> None:

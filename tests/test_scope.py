@@ -146,6 +146,13 @@ def test_ends_after_it_needs_a_bare_after_or_before() -> None:
     assert not ends_after_it([])
 
 
+def test_a_part_that_ends_after_it_counts_anywhere_in_the_message(scope: Scope) -> None:
+    assert scope.a_part_ends_after_it("I go to the lake 4 days after, is ok for me?")
+    assert scope.a_part_ends_after_it("can i swim two days after")
+    assert not scope.a_part_ends_after_it("I go to the lake after work, is it open late?")
+    assert not scope.a_part_ends_after_it("")
+
+
 def test_a_bare_after_names_the_procedure_unless_another_subject_is_named(scope: Scope) -> None:
     assert scope.check("is it normal to get swelling after").anchored
     check = scope.check("rhinoplasty swelling how long after")

@@ -391,7 +391,7 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
         _words("pain"),
         _words(
             "severe extreme extremely terrible intense worse worsening increasing throbbing awful "
-            "more getting"
+            "more getting strong"
         ),
     ),
     # infection
@@ -413,6 +413,10 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
         _words("trouble difficulty hard cant cannot t short shortness catch struggling barely"),
     ),
     (_words("throat tongue"), _words("tight tightening closing swelling swollen swell thick")),
+    (
+        _words("swallow swallowing"),
+        _words("difficult difficulty hard trouble cant cannot t struggling struggle"),
+    ),
     (_words("chest"), _words("pain tight tightness pressure")),
     (_words("air"), _words("enough gasping")),
     (_words("heart"), _words("racing pounding")),
@@ -676,20 +680,23 @@ _WHAT_TO_DO = frozenset(
         ("do", "i", "do"),
         ("would", "i", "do"),
         ("i", "should", "do"),
+        ("i", "can", "do"),
+        ("i", "must", "do"),
     ]
 )
 
 
 def asks_what_to_do(tokens: list[str]) -> bool:
-    """Does the question ask "what should I do" (or "what can I do", "what i should do"), or,
-    of someone it names, "what to do" or "what now" ("lump in my cheek 2 months after microfat
-    what to do"; not "what to do before nanofat")?"""
+    """Does the question ask "what should I do" (or "what can I do", "what i should do", and
+    as its last words "what i do"), or, of someone it names, "what to do" or "what now" ("lump
+    in my cheek 2 months after microfat what to do"; not "what to do before nanofat")?"""
     someone = names_a_person(tokens)  # once, so that the scan stays linear in the question
     for i, t in enumerate(tokens):
         if t != "what":
             continue
-        if tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO:
-            return True
+        last = i + 3 == len(tokens) and tokens[i + 1 : i + 3] == ["i", "do"]
+        if last or tuple(tokens[i + 1 : i + 4]) in _WHAT_TO_DO:
+            return True  # "what should i do", "what i can do", and at the end "what i do"
         asks_next = tuple(tokens[i + 1 : i + 3]) == ("to", "do") or tokens[i + 1 : i + 2] == ["now"]
         if asks_next and someone:
             return True

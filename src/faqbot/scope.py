@@ -325,6 +325,11 @@ class Scope:
             return None
         return last
 
+    def a_part_ends_after_it(self, question: str) -> bool:
+        """Does the message, or any part of it, end on a bare "after" or "before"
+        (:func:`ends_after_it`): "I go to the beach 5 days after, is ok for me?"."""
+        return any(ends_after_it(self.normalize(part)) for part in _split(fold(question)))
+
     def leading_question(self, question: str) -> str | None:
         """The question itself, when what follows it only comments ("does it hurt when they take
         the fat out? im a bit of a wimp", "ok so what actually IS nanofat?? seeing it all over
