@@ -293,3 +293,19 @@ def test_a_slip_on_the_subjects_words_still_names_the_subject(real_bot) -> None:
     r = real_bot.ask("can diabetics get fat graftng")
     assert r.status.value == "answered"
     assert r.answer.id == real_bot.ask("can diabetics get fat grafting").answer.id
+
+
+def test_a_question_then_a_comment_is_answered_as_the_question(real_bot: FaqBot) -> None:
+    """The comment after a question ("keeps going on about it") pulled the whole message to
+    the entry on results that keep improving; the question alone matches better and answers."""
+    question = "what is microfat? my sister keeps going on about it"
+    r = real_bot.ask(question)
+    assert r.status is Status.answered
+    alone = real_bot.ask("what is microfat?")
+    assert r.answer.id == alone.answer.id and r.answer.score == alone.answer.score
+    # the whole message still answers when it matches better than its first part
+    r = real_bot.ask("how long does nanofat last? asking about my under eye hollows")
+    assert (
+        r.status is Status.answered
+        and r.answer.score >= real_bot.ask("how long does nanofat last?").answer.score
+    )

@@ -174,7 +174,9 @@ class FaqBot:
                 request_id=rid,
             )
         ranking = self._answer(question, scope, top_k, scope.anchored)
-        if ranking.best is None and ranking.gap is None and not self._excluded(scope):
+        if ranking.best is not None:
+            ranking = self._leading_question_first(question, scope, top_k, ranking)
+        elif ranking.gap is None and not self._excluded(scope):
             # the asker's own context, or a comment after the question, can bury the question:
             # try the question on its own
             for find_part in (self.scope.question_part, self.scope.leading_question):
@@ -211,6 +213,19 @@ class FaqBot:
             disclaimer=DISCLAIMER,
             request_id=rid,
         )
+
+    def _leading_question_first(
+        self, question: str, scope: ScopeCheck, top_k: int, ranking: Ranking
+    ) -> Ranking:
+        """A message that asks, then only comments ("What exactly is nanofat? My neighbour
+        keeps going on about it.", ``Scope.leading_question``) is answered as its question alone
+        when that finds a better match than the whole message: the comment's words ("keeps
+        going") can pull the whole message to an entry the question never asked about."""
+        part = self.scope.leading_question(question)
+        alone = None if part is None else self._answer_alone(part, scope, top_k, foreign=False)
+        if alone is None or alone.best is None or ranking.best is None:
+            return ranking
+        return alone if alone.best.score > ranking.best.score else ranking
 
     def _best_part(self, question: str, scope: ScopeCheck, top_k: int) -> Ranking | None:
         """The best answer to any one question of a message that asks several, when the
