@@ -92,6 +92,9 @@ URGENT = [
     "since the lip injections my throat feels odd and it is hard to swallow",
     "very strong pain in my thigh where the fat was taken, since this morning",
     "strong pain in the cheek since the nanofat yesterday",
+    # infection signs in other words: a pink patch growing and warm, foul-smelling drainage
+    "the pink area around the entry point is warm and has spread since this morning",
+    "drainage with a foul smell from where they took the fat, 3 days out",
 ]
 
 
@@ -774,6 +777,7 @@ def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> Non
         "does being out in the sun heaps shorten results",
         "does it work for acne scar sufferers in sunny places? im a worrier",
         "why do docs say to wait before a second session",
+        "for night shift workers, how long is the swelling",
     ],
 )
 def test_words_that_only_qualify_who_or_when_name_no_other_subject(

@@ -396,15 +396,15 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     ),
     # infection
     (
-        _words("redness red"),
+        _words("redness red pink"),
         _words("spreading spread spreads streak hot warm growing creeping doubled"),
     ),
     # a raised temperature: "a temperature of 38.5", "thermometer says 39.4", "I have a temperature"
     (_words("temperature thermometer temp"), _words(f"have running got high {_FEVER_READINGS}")),
     # discharge from a wound ("the donor site is leaking yellowish fluid")
     (
-        _words("discharge fluid leaking leak leaks"),
-        _words("yellow yellowish green greenish smelly smell wound thick cloudy"),
+        _words("discharge fluid leaking leak leaks drainage draining"),
+        _words("yellow yellowish green greenish smelly smell wound thick cloudy foul"),
     ),
     (_words("faint"), _words("feel feeling felt")),
     # breathing, throat, heart, stroke signs
