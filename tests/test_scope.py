@@ -385,9 +385,31 @@ def test_a_business_subject_is_a_gap_that_says_so(tmp_path: Path) -> None:
     assert not s.check("what is nanofat").business
 
 
+def test_rating_or_finding_one_provider_is_a_business_gap(tmp_path: Path) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text("anchors: [nanofat]\nproviders: [dr, clinic]\nprovider_gaps: [reviews]\n")
+    config = ScopeConfig.load(path)
+    assert config.providers == ("dr", "clinic") and config.provider_gaps == ("reviews",)
+    s = Scope(config, Normalizer(), TEXTS)
+    found = s.check("any good reviews for dr jones and his nanofat?")
+    assert found.gaps == ("reviews",) and found.business and found.out_of_scope
+    assert s.check("that clinic in town, reviews?").gaps == ("reviews",)
+    # the word as typed: "review" is what a clinician does at a consultation
+    assert not s.check("what does the dr review before nanofat").gaps
+    # no provider near it: reviews of the evidence
+    assert not s.check("what do systematic reviews say about nanofat").gaps
+    assert not s.check("the clinic said the systematic literature on nanofat has reviews").gaps
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
-    [("other_subjects", "skin graft"), ("gaps", "insurance"), ("business", "refund")],
+    [
+        ("other_subjects", "skin graft"),
+        ("gaps", "insurance"),
+        ("business", "refund"),
+        ("providers", "dr"),
+        ("provider_gaps", "reviews"),
+    ],
 )
 def test_a_scope_list_given_as_one_string_is_an_error_naming_it(
     tmp_path: Path, key: str, value: str
@@ -418,6 +440,10 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         # about paying, not health: no match rather than a refusal, though it speaks of "my"
         "can i use my hsa for nanofat",
         "can I get a refund if I'm not happy with my nanofat results",
+        # one provider's reviews or whereabouts; taxes; training courses
+        "dr jones does my nanofat, are his reviews good?",
+        "can i claim my nanofat on my taxes",
+        "where can a nurse get certification in nanofat injection",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]

@@ -67,6 +67,11 @@ class ScopeConfig:
     # gaps about paying and paperwork rather than health ("hsa", "refund"): a question naming
     # one asks nothing medical, so it is never refused as personal advice
     business: tuple[str, ...] = ()
+    # finding or rating one provider ("reviews for dr smith", "dr talei reviews are they
+    # legit"): a question with a word of ``provider_gaps`` as typed and a word of ``providers``
+    # is a business gap. The sources say nothing of any one doctor or clinic.
+    providers: tuple[str, ...] = ()
+    provider_gaps: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -92,6 +97,8 @@ class ScopeConfig:
             "conditions",
             "gaps",
             "business",
+            "providers",
+            "provider_gaps",
         ):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
@@ -110,6 +117,8 @@ class ScopeConfig:
             conditions=lists["conditions"],
             gaps=lists["gaps"],
             business=lists["business"],
+            providers=lists["providers"],
+            provider_gaps=lists["provider_gaps"],
             **levels,
         )
 
@@ -195,6 +204,9 @@ class Scope:
         # business subjects are gaps too: the sources say nothing about paying
         self.gaps = _Phrases(normalizer, (*config.gaps, *config.business))
         self.business = _Phrases(normalizer, config.business)
+        # both matched as typed: "reviews" folds to "review" ("what does the doctor review")
+        self.providers = frozenset(fold(word) for word in config.providers)
+        self.provider_gaps = frozenset(fold(word) for word in config.provider_gaps)
         # a question's word sequences are listed once, up to the longest phrase of any kind
         self._longest = max(
             p.longest
@@ -419,7 +431,12 @@ class Scope:
             and not foreign
             and not comparators
         )
-        gaps = self.gaps.found_in(grams)  # business phrases are among them
+        gaps = {" ".join(p) for p in self.gaps.found_in(grams)}  # business ones among them
+        business = not self.business.set.isdisjoint(self.gaps.found_in(grams))
+        about_a_provider = self._about_a_provider(question)
+        if about_a_provider:
+            gaps.update(about_a_provider)
+            business = True
         return ScopeCheck(
             anchored,
             tuple(foreign),
@@ -427,9 +444,29 @@ class Scope:
             comparators,
             content=content,
             small_talk=_small_talk(toks),
-            gaps=tuple(" ".join(p) for p in sorted(gaps)),
-            business=not self.business.set.isdisjoint(gaps),
+            gaps=tuple(sorted(gaps)),
+            business=business,
         )
+
+    def _about_a_provider(self, question: str) -> set[str]:
+        """The ``provider_gaps`` words of a question that names a provider at most
+        ``PROVIDER_WINDOW`` words away ("reviews of dr kami parsa", "dr talei reviews"), as
+        typed."""
+        if not self.provider_gaps:
+            return set()
+        words = _RAW_WORD.findall(fold(question))
+        at = [i for i, w in enumerate(words) if w in self.providers]
+        if not at:
+            return set()
+        return {
+            w
+            for i, w in enumerate(words)
+            if w in self.provider_gaps and any(abs(i - j) <= PROVIDER_WINDOW for j in at)
+        }
+
+
+_RAW_WORD = re.compile(r"[a-z]+")
+PROVIDER_WINDOW = 4  # words between a provider and a provider_gaps word ("reviews like for dr")
 
 
 # A question's parts: sentences, a dash between words, or a comma before a question word
