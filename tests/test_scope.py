@@ -441,7 +441,7 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "can i use my hsa for nanofat",
         "can I get a refund if I'm not happy with my nanofat results",
         # one provider's reviews or whereabouts; taxes; training courses
-        "dr jones does my nanofat, are his reviews good?",
+        "are dr jones's reviews good for nanofat?",
         "can i claim my nanofat on my taxes",
         "where can a nurse get certification in nanofat injection",
     ],
