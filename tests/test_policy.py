@@ -358,6 +358,8 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
         ("can i eat pizza after a root canal", "no_match"),
         # another subject, but a part ends on a bare "after": the asker's own procedure
         ("I go to the lake 4 days after, is ok for me?", "refused"),
+        # another subject, but "my appt" is the asker's own procedure
+        ("had the flu last wk, can i still go ahead with my appt on monday", "refused"),
     ],
 )
 def test_own_context_then_can_i_is_personal(real_bot: FaqBot, question: str, status: str) -> None:

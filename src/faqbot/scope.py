@@ -192,6 +192,20 @@ def ends_after_it(tokens: Sequence[str]) -> bool:
     return bool(tokens) and tokens[-1] in ("after", "before", "afterwards", "beforehand")
 
 
+_POSSESSIVE = frozenset(["my", "her", "his", "our", "their"])
+_OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
+
+
+def names_own_procedure(tokens: Sequence[str]) -> bool:
+    """Does the message speak of someone's own procedure or appointment without naming it ("can
+    i still go ahead w my appt friday", "on the morning of her procedure")? In this chat it is
+    the fat grafting, as a bare "after" is (:func:`ends_after_it`); "my dentist appointment"
+    names its own."""
+    return any(
+        tokens[i] in _POSSESSIVE and tokens[i + 1] in _OWN_EVENT for i in range(len(tokens) - 1)
+    )
+
+
 class Scope:
     def __init__(self, config: ScopeConfig, normalizer: Normalizer, texts: Iterable[str]) -> None:
         self.config = config

@@ -24,7 +24,7 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine
+from .scope import QUESTION_WORDS, Scope, ScopeCheck, names_own_procedure, then_mine
 from .settings import Settings
 from .spelling import Speller
 
@@ -372,7 +372,8 @@ class FaqBot:
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
         sound urgent or it, or a part of it, ends on a bare "after" or "before"
-        (``Scope.a_part_ends_after_it``: the asker's procedure), nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
+        (``Scope.a_part_ends_after_it``: the asker's procedure) or it speaks of "my appointment"
+        or "her procedure" (``names_own_procedure``), nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
         hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
         question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
         ``Policy.general_question``; not "... will it work on me?" or "... is that normal?").
@@ -415,6 +416,7 @@ class FaqBot:
         if (
             scope.other_subject
             and not self.scope.a_part_ends_after_it(question)
+            and not names_own_procedure(toks)
             and not asks_to_have_it(toks)
             and not _own_medicine(toks, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None
