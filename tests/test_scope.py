@@ -529,3 +529,12 @@ def test_a_message_of_only_question_and_neutral_words_names_no_other_subject() -
     assert s.check("recommend me a good movie for tonight").other_subject
     check = s.check("what would you recommend for me")
     assert not check.domain and not check.content and not check.other_subject
+
+
+def test_forum_shorthand_nf_names_nanofat(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """Forum regulars write "NF" for nanofat (synonyms.yaml): the question names the subject
+    and finds what the spelled-out question finds."""
+    assert real_bot.scope.check("how bad is the bruising after NF").anchored
+    short = real_bot.ask("how bad is the bruising after NF")
+    assert short.status.value == "answered"
+    assert short.answer.id == real_bot.ask("how bad is the bruising after nanofat").answer.id
