@@ -360,6 +360,11 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
         ("I go to the lake 4 days after, is ok for me?", "refused"),
         # another subject, but "my appt" is the asker's own procedure
         ("had the flu last wk, can i still go ahead with my appt on monday", "refused"),
+        # the asker's own context, then "ok for me": the procedure, left unnamed
+        ("i take methotrexate weekly, is it ok for me", "refused"),
+        ("i have a defibrillator implanted, is it okay for me", "refused"),
+        # what is asked about is named: another subject
+        ("is salmon good for me", "no_match"),
     ],
 )
 def test_own_context_then_can_i_is_personal(real_bot: FaqBot, question: str, status: str) -> None:

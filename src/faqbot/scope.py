@@ -206,6 +206,23 @@ def names_own_procedure(tokens: Sequence[str]) -> bool:
     )
 
 
+_OK = frozenset(["ok", "okay", "safe", "fine", "alright", "suitable"])
+_SPEAKS_OF_SELF = frozenset(["i", "im", "ive", "my"])
+
+
+def asks_if_ok_for_me(tokens: Sequence[str]) -> bool:
+    """Does the asker speak of themselves and end by asking whether it is ok for them ("i have a
+    pacemaker ok for me", "i take prednisone every day is it ok for me")? The "it" left unnamed
+    is the procedure, as with a bare "after" (:func:`ends_after_it`): the other subject is the
+    asker's own context, not what they ask about."""
+    return (
+        len(tokens) > 4
+        and tokens[0] in _SPEAKS_OF_SELF
+        and tokens[-3] in _OK
+        and tokens[-2:] == ["for", "me"]
+    )
+
+
 class Scope:
     def __init__(self, config: ScopeConfig, normalizer: Normalizer, texts: Iterable[str]) -> None:
         self.config = config

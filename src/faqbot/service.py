@@ -24,7 +24,14 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck, names_own_procedure, then_mine
+from .scope import (
+    QUESTION_WORDS,
+    Scope,
+    ScopeCheck,
+    asks_if_ok_for_me,
+    names_own_procedure,
+    then_mine,
+)
 from .settings import Settings
 from .spelling import Speller
 
@@ -382,7 +389,8 @@ class FaqBot:
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
         sound urgent or it, or a part of it, ends on a bare "after" or "before"
         (``Scope.a_part_ends_after_it``: the asker's procedure) or it speaks of "my appointment"
-        or "her procedure" (``names_own_procedure``), nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
+        or "her procedure" (``names_own_procedure``) or, after the asker's own context, ends
+        on "ok for me" (``asks_if_ok_for_me``: "i have a pacemaker ok for me"), nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
         hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
         question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
         ``Policy.general_question``; not "... will it work on me?" or "... is that normal?").
@@ -426,6 +434,7 @@ class FaqBot:
             scope.other_subject
             and not self.scope.a_part_ends_after_it(question)
             and not names_own_procedure(toks)
+            and not asks_if_ok_for_me(toks)
             and not asks_to_have_it(toks)
             and not _own_medicine(toks, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None
