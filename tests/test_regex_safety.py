@@ -55,7 +55,8 @@ KNOWN: dict[str, str] = {
         "review._NAME: knowledge-base answers"
     ),
     r"[A-Za-z-]+": "review.unsupported_names: knowledge-base quotes and answers",
-    r"[a-z]+": "user: spelling._WORD, the words of every question (Speller.correct)",
+    r"[a-z]+": "user: text.LETTERS, the words of every question (Speller.correct) and of "
+    "questions naming a provider (Scope._about_a_provider)",
     r"[.?!;:,](?=\s|$)": "user: policy._CLAUSE_END, last_clause() on every question",
     r"[a-z]+(?:'[a-z]+)?": "user: policy._RAW_WORD, names_no_one_to_judge() on questions naming a "
     "person",
@@ -208,7 +209,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         policy_mod._CLAUSE_END,
         scope_mod._SEGMENTS,
         scope_mod._FIRST_PERSON,
-        spelling_mod._WORD,
+        text_mod.LETTERS,
     ):
         assert rx.pattern in KNOWN
 

@@ -164,8 +164,13 @@ class Normalizer:
         self._recent = lru_cache(maxsize=64)(self._tokens)
 
     @staticmethod
-    def _base(text: str) -> list[str]:
-        return [stem(t) for t in tokens(fold(text).replace("-", " "))]
+    def _words(text: str) -> list[str]:
+        """The text's words before stemming (a hyphen splits words)."""
+        return tokens(fold(text).replace("-", " "))
+
+    @classmethod
+    def _base(cls, text: str) -> list[str]:
+        return [stem(t) for t in cls._words(text)]
 
     def __call__(self, text: str) -> list[str]:
         return list(self._recent(text))
@@ -182,7 +187,7 @@ class Normalizer:
         single, starts = self._single, self._starts
         for text in texts:
             base = []
-            for raw in tokens(fold(text).replace("-", " ")):
+            for raw in self._words(text):
                 word = memo.get(raw)
                 if word is None:
                     word = memo[raw] = stem(raw)

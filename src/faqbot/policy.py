@@ -136,10 +136,14 @@ class PolicyCharAnalyzer:
     def __call__(self, text: str) -> list[str]:
         out: list[str] = []
         for tok in self.normalize(text):
-            padded = f" {tok} "
-            for n in range(2, 6):
-                out += [padded[i : i + n] for i in range(len(padded) - n + 1)]
+            out += self.grams(tok)
         return out
+
+    @staticmethod
+    def grams(word: str) -> list[str]:
+        """The 2-5-grams of one word, padded with a space on both sides."""
+        padded = f" {word} "
+        return [padded[i : i + n] for n in range(2, 6) for i in range(len(padded) - n + 1)]
 
 
 CHAR_PREFIX = "c:"  # marks character features in the stored vocabulary (word terms: none or q:)
@@ -170,14 +174,9 @@ class CharBlock:
         """Positions of the word's known n-grams (PolicyCharAnalyzer's), repeats kept."""
         found = self._grams.get(word)
         if found is None:
-            padded, position = f" {word} ", self.position
+            position = self.position
             found = np.array(
-                [
-                    position[gram]
-                    for n in range(2, 6)
-                    for i in range(len(padded) - n + 1)
-                    if (gram := padded[i : i + n]) in position
-                ],
+                [position[g] for g in PolicyCharAnalyzer.grams(word) if g in position],
                 dtype=np.int64,
             )
             if word in self.words:

@@ -37,7 +37,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import STOP_WORDS, Normalizer
-from .text import MAX_WORD_LENGTH, fold, one_edit_variants
+from .text import LETTERS, MAX_WORD_LENGTH, fold, one_edit_variants
 
 
 class ScopeConfigError(ValueError):
@@ -373,6 +373,18 @@ class Scope:
         (:func:`ends_after_it`): "I go to the beach 5 days after, is ok for me?"."""
         return any(ends_after_it(self.normalize(part)) for part in _split(fold(question)))
 
+    def means_own_procedure(self, question: str) -> bool:
+        """Does the message speak of the asker's procedure without naming it: a part ending on a
+        bare "after" (:meth:`a_part_ends_after_it`), "my appt" (:func:`names_own_procedure`), or
+        the asker's context then "ok for me" (:func:`asks_if_ok_for_me`)? In this chat that is
+        the fat grafting, whatever other subject the message names."""
+        toks = self.normalize(question)
+        return (
+            names_own_procedure(toks)
+            or asks_if_ok_for_me(toks)
+            or self.a_part_ends_after_it(question)
+        )
+
     def leading_question(self, question: str) -> str | None:
         """The question itself, when what follows it only comments ("does it hurt when they take
         the fat out? im a bit of a wimp", "ok so what actually IS nanofat?? seeing it all over
@@ -462,8 +474,9 @@ class Scope:
             and not foreign
             and not comparators
         )
-        gaps = {" ".join(p) for p in self.gaps.found_in(grams)}  # business ones among them
-        business = not self.business.set.isdisjoint(self.gaps.found_in(grams))
+        found = self.gaps.found_in(grams)  # business phrases are among them
+        gaps = {" ".join(p) for p in found}
+        business = not self.business.set.isdisjoint(found)
         about_a_provider = self._about_a_provider(question)
         if about_a_provider:
             gaps.update(about_a_provider)
@@ -485,7 +498,7 @@ class Scope:
         typed."""
         if not self.provider_gaps:
             return set()
-        words = _RAW_WORD.findall(fold(question))
+        words = LETTERS.findall(fold(question))
         at = [i for i, w in enumerate(words) if w in self.providers]
         if not at:
             return set()
@@ -496,7 +509,6 @@ class Scope:
         }
 
 
-_RAW_WORD = re.compile(r"[a-z]+")
 PROVIDER_WINDOW = 4  # words between a provider and a provider_gaps word ("reviews like for dr")
 
 

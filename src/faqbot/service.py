@@ -24,14 +24,7 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import (
-    QUESTION_WORDS,
-    Scope,
-    ScopeCheck,
-    asks_if_ok_for_me,
-    names_own_procedure,
-    then_mine,
-)
+from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine
 from .settings import Settings
 from .spelling import Speller
 
@@ -387,11 +380,10 @@ class FaqBot:
         """The refusal decision for ``question`` (policy, then the scope check) and the scope
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
-        sound urgent or it, or a part of it, ends on a bare "after" or "before"
-        (``Scope.a_part_ends_after_it``: the asker's procedure) or it speaks of "my appointment"
-        or "her procedure" (``names_own_procedure``) or, after the asker's own context, ends
-        on "ok for me" (``asks_if_ok_for_me``: "i have a pacemaker ok for me"), nor when it is about paying (``scope.yaml``'s ``business``: "can i use my
-        hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
+        sound urgent or it speaks of the asker's procedure without naming it
+        (``Scope.means_own_procedure``: a part ending on a bare "after", "my appt", "i have a
+        pacemaker ok for me"), nor when it is about paying (``scope.yaml``'s ``business``: "can
+        i use my hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
         question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
         ``Policy.general_question``; not "... will it work on me?" or "... is that normal?").
         A question that uses no word of this subject but that an entry answers
@@ -432,9 +424,7 @@ class FaqBot:
             return True
         if (
             scope.other_subject
-            and not self.scope.a_part_ends_after_it(question)
-            and not names_own_procedure(toks)
-            and not asks_if_ok_for_me(toks)
+            and not self.scope.means_own_procedure(question)
             and not asks_to_have_it(toks)
             and not _own_medicine(toks, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None

@@ -14,16 +14,14 @@ as typed (a slip is already no foreign word to the scope check).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
 from .scope import zipf
-from .text import MAX_WORD_LENGTH, fold
+from .text import LETTERS, MAX_WORD_LENGTH, fold
 from .text import one_edit_variants as _edits
 
-_WORD = re.compile(r"[a-z]+")
 MIN_LENGTH = 4  # shorter words have too many neighbours one edit away
 # words at least this common in English (Zipf scale) are words, not slips ("needled", 1.8);
 # "pregant" (1.3) and "canula" (1.0) are slips English text makes often enough to be counted
@@ -41,7 +39,7 @@ class Speller:
     def from_texts(cls, texts: Iterable[str]) -> Speller:
         counts: Counter[str] = Counter()
         for text in texts:
-            counts.update(_WORD.findall(fold(text)))
+            counts.update(LETTERS.findall(fold(text)))
         return cls(counts)
 
     def correct(self, question: str) -> str:
@@ -50,7 +48,7 @@ class Speller:
 
     def _correct(self, question: str) -> str:
         text = fold(question)
-        fixed = _WORD.sub(lambda m: self.word(m.group()) or m.group(), text)
+        fixed = LETTERS.sub(lambda m: self.word(m.group()) or m.group(), text)
         return question if fixed == text else fixed
 
     def word(self, word: str) -> str | None:
