@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_if_ok_for_me,
     asks_if_own_state_is_normal,
     asks_in_general,
     asks_leave_after,
@@ -34,6 +35,7 @@ from faqbot.policy import (
     load_policy_rows,
     looks_for_a_place,
     names_no_one_to_judge,
+    names_own_procedure,
     nb_scale,
     reports_a_sign,
     reports_then_asks_what_it_is,
@@ -966,3 +968,19 @@ def test_character_block_keeps_only_training_words(real_bot: FaqBot) -> None:
     assert "zyxwvuta" not in chars._grams and "cheek" in chars._grams
     assert chars.words and set(chars._grams) <= chars.words
     assert real_bot.policy.model.probability(question) == first
+
+
+def test_asks_if_ok_for_me_needs_the_asker_first_and_ok_for_me_last() -> None:
+    assert asks_if_ok_for_me(["i", "have", "a", "pacemaker", "ok", "for", "me"])
+    assert asks_if_ok_for_me(["i", "take", "prednisone", "is", "it", "safe", "for", "me"])
+    assert not asks_if_ok_for_me(["is", "salmon", "ok", "for", "me"])
+    assert not asks_if_ok_for_me(["i", "have", "a", "pacemaker", "ok", "for", "my", "mum"])
+    assert not asks_if_ok_for_me([])
+
+
+def test_names_own_procedure_needs_a_possessive_right_before_it() -> None:
+    assert names_own_procedure(["can", "i", "go", "ahead", "w", "my", "appt", "friday"])
+    assert names_own_procedure(["the", "morning", "of", "her", "procedure"])
+    assert not names_own_procedure(["before", "my", "dentist", "appointment"])
+    assert not names_own_procedure(["how", "long", "is", "the", "procedure"])
+    assert not names_own_procedure([])

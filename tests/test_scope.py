@@ -12,9 +12,7 @@ from faqbot.scope import (
     Scope,
     ScopeConfig,
     ScopeConfigError,
-    asks_if_ok_for_me,
     ends_after_it,
-    names_own_procedure,
     one_slip,
     zipf,
 )
@@ -146,22 +144,6 @@ def test_ends_after_it_needs_a_bare_after_or_before() -> None:
     assert not ends_after_it(["can", "i", "swim", "after", "a", "root", "canal"])
     assert ends_after_it(["how", "much", "tylenol", "should", "i", "take", "after", "mine"])
     assert not ends_after_it([])
-
-
-def test_asks_if_ok_for_me_needs_the_asker_first_and_ok_for_me_last() -> None:
-    assert asks_if_ok_for_me(["i", "have", "a", "pacemaker", "ok", "for", "me"])
-    assert asks_if_ok_for_me(["i", "take", "prednisone", "is", "it", "safe", "for", "me"])
-    assert not asks_if_ok_for_me(["is", "salmon", "ok", "for", "me"])
-    assert not asks_if_ok_for_me(["i", "have", "a", "pacemaker", "ok", "for", "my", "mum"])
-    assert not asks_if_ok_for_me([])
-
-
-def test_names_own_procedure_needs_a_possessive_right_before_it() -> None:
-    assert names_own_procedure(["can", "i", "go", "ahead", "w", "my", "appt", "friday"])
-    assert names_own_procedure(["the", "morning", "of", "her", "procedure"])
-    assert not names_own_procedure(["before", "my", "dentist", "appointment"])
-    assert not names_own_procedure(["how", "long", "is", "the", "procedure"])
-    assert not names_own_procedure([])
 
 
 def test_a_part_that_ends_after_it_counts_anywhere_in_the_message(scope: Scope) -> None:

@@ -853,6 +853,36 @@ def asks_to_have_it(tokens: list[str]) -> bool:
     return False
 
 
+# whose procedure it is ("my appt", "her procedure"); "your appt" is the clinic's
+_OWN = _POSSESSIVES - {"your"}
+_OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
+
+
+def names_own_procedure(tokens: list[str]) -> bool:
+    """Does the message speak of someone's own procedure or appointment without naming it ("can
+    i still go ahead w my appt friday", "on the morning of her procedure")? In this chat it is
+    the fat grafting, as a bare "after" is (``scope.ends_after_it``); "my dentist appointment"
+    names its own."""
+    return any(tokens[i] in _OWN and tokens[i + 1] in _OWN_EVENT for i in range(len(tokens) - 1))
+
+
+_OK = frozenset(["ok", "okay", "safe", "fine", "alright", "suitable"])
+_SPEAKS_OF_SELF = frozenset(["i", "im", "ive", "my"])
+
+
+def asks_if_ok_for_me(tokens: list[str]) -> bool:
+    """Does the asker speak of themselves and end by asking whether it is ok for them ("i have a
+    pacemaker ok for me", "i take prednisone every day is it ok for me")? The "it" left unnamed
+    is the procedure, as with a bare "after" (``scope.ends_after_it``): the other subject is the
+    asker's own context, not what they ask about."""
+    return (
+        len(tokens) > 4
+        and tokens[0] in _SPEAKS_OF_SELF
+        and tokens[-3] in _OK
+        and tokens[-2:] == ["for", "me"]
+    )
+
+
 def asks_leave_after(tokens: list[str]) -> bool:
     """Does the message ask whether the asker may do something after their procedure ("can i
     sleep on my side the night after nanofat", "can I wash my face tonite after nanofat")? That

@@ -192,37 +192,6 @@ def ends_after_it(tokens: Sequence[str]) -> bool:
     return bool(tokens) and tokens[-1] in ("after", "before", "afterwards", "beforehand")
 
 
-_POSSESSIVE = frozenset(["my", "her", "his", "our", "their"])
-_OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
-
-
-def names_own_procedure(tokens: Sequence[str]) -> bool:
-    """Does the message speak of someone's own procedure or appointment without naming it ("can
-    i still go ahead w my appt friday", "on the morning of her procedure")? In this chat it is
-    the fat grafting, as a bare "after" is (:func:`ends_after_it`); "my dentist appointment"
-    names its own."""
-    return any(
-        tokens[i] in _POSSESSIVE and tokens[i + 1] in _OWN_EVENT for i in range(len(tokens) - 1)
-    )
-
-
-_OK = frozenset(["ok", "okay", "safe", "fine", "alright", "suitable"])
-_SPEAKS_OF_SELF = frozenset(["i", "im", "ive", "my"])
-
-
-def asks_if_ok_for_me(tokens: Sequence[str]) -> bool:
-    """Does the asker speak of themselves and end by asking whether it is ok for them ("i have a
-    pacemaker ok for me", "i take prednisone every day is it ok for me")? The "it" left unnamed
-    is the procedure, as with a bare "after" (:func:`ends_after_it`): the other subject is the
-    asker's own context, not what they ask about."""
-    return (
-        len(tokens) > 4
-        and tokens[0] in _SPEAKS_OF_SELF
-        and tokens[-3] in _OK
-        and tokens[-2:] == ["for", "me"]
-    )
-
-
 class Scope:
     def __init__(self, config: ScopeConfig, normalizer: Normalizer, texts: Iterable[str]) -> None:
         self.config = config
@@ -372,18 +341,6 @@ class Scope:
         """Does the message, or any part of it, end on a bare "after" or "before"
         (:func:`ends_after_it`): "I go to the beach 5 days after, is ok for me?"."""
         return any(ends_after_it(self.normalize(part)) for part in _split(fold(question)))
-
-    def means_own_procedure(self, question: str) -> bool:
-        """Does the message speak of the asker's procedure without naming it: a part ending on a
-        bare "after" (:meth:`a_part_ends_after_it`), "my appt" (:func:`names_own_procedure`), or
-        the asker's context then "ok for me" (:func:`asks_if_ok_for_me`)? In this chat that is
-        the fat grafting, whatever other subject the message names."""
-        toks = self.normalize(question)
-        return (
-            names_own_procedure(toks)
-            or asks_if_ok_for_me(toks)
-            or self.a_part_ends_after_it(question)
-        )
 
     def leading_question(self, question: str) -> str | None:
         """The question itself, when what follows it only comments ("does it hurt when they take

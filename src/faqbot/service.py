@@ -15,11 +15,13 @@ from .models import Answer, AskResponse, Refusal, Related, SourcePassage, Status
 from .policy import (
     Decision,
     Policy,
+    asks_if_ok_for_me,
     asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
     comments_only,
     names_a_person,
+    names_own_procedure,
     speaks_then_asks_whether_i,
     takes_a_medicine,
 )
@@ -381,7 +383,7 @@ class FaqBot:
         check itself. Personal advice is not refused when the question is about another subject
         ("how do I reset my router" is out of scope, not a medical question), unless symptoms
         sound urgent or it speaks of the asker's procedure without naming it
-        (``Scope.means_own_procedure``: a part ending on a bare "after", "my appt", "i have a
+        (``_about_own_procedure``: a part ending on a bare "after", "my appt", "i have a
         pacemaker ok for me"), nor when it is about paying (``scope.yaml``'s ``business``: "can
         i use my hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
         question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
@@ -424,9 +426,7 @@ class FaqBot:
             return True
         if (
             scope.other_subject
-            and not self.scope.means_own_procedure(question)
-            and not asks_to_have_it(toks)
-            and not _own_medicine(toks, scope)
+            and not self._about_own_procedure(question, toks, scope)
             and self._rank(question, scope, 1, scope.anchored).best is None
         ):
             return True
@@ -440,6 +440,21 @@ class FaqBot:
             split is not None
             and self.policy.general_question(split[0])
             and comments_only(self.policy.normalize(split[1]))
+        )
+
+    def _about_own_procedure(self, question: str, toks: list[str], scope: ScopeCheck) -> bool:
+        """Does a message that names no word of this subject still speak of the asker's own
+        procedure, left unnamed? A part ending on a bare "after" (``Scope.a_part_ends_after_it``),
+        "my appt" (``names_own_procedure``), the asker's context then "ok for me"
+        (``asks_if_ok_for_me``), "can i do this" (``asks_to_have_it``), or a medicine the asker is
+        on (``_own_medicine``). In this chat that is the fat grafting, whatever other subject the
+        message names."""
+        return (
+            self.scope.a_part_ends_after_it(question)
+            or names_own_procedure(toks)
+            or asks_if_ok_for_me(toks)
+            or asks_to_have_it(toks)
+            or _own_medicine(toks, scope)
         )
 
     def _asks_for_a_plan(

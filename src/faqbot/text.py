@@ -16,7 +16,7 @@ _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
 # runs of letters of folded text: the words as typed ("reviews", not the token "review")
 LETTERS = re.compile(r"[a-z]+")
-_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_ALPHABET = "abcdefghijklmnopqrstuvwxyz"
 # longer than any word of the knowledge base: no one-edit list is built for a pasted blob
 MAX_WORD_LENGTH = 30
 
@@ -65,6 +65,6 @@ def one_edit_variants(word: str) -> set[str]:
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = [a + b[1:] for a, b in splits if b]
     swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
-    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
-    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _ALPHABET]
+    inserts = [a + c + b for a, b in splits for c in _ALPHABET]
     return set(deletes + swaps + replaces + inserts)
