@@ -28,6 +28,7 @@ from faqbot.policy import (
     asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
+    asks_whether_they,
     comments_only,
     fit_policy,
     goes_on,
@@ -984,3 +985,47 @@ def test_names_own_procedure_needs_a_possessive_right_before_it() -> None:
     assert not names_own_procedure(["before", "my", "dentist", "appointment"])
     assert not names_own_procedure(["how", "long", "is", "the", "procedure"])
     assert not names_own_procedure([])
+
+
+def test_asks_whether_they_names_someone_close_then_he_or_she() -> None:
+    assert asks_whether_they(["my", "brother", "has", "lupus", "can", "he", "get", "nanofat"])
+    assert asks_whether_they(["grandma", "is", "on", "warfarin", "could", "she", "have", "it"])
+    assert asks_whether_they(["can", "my", "wife", "wear", "her", "contact", "after"])
+    assert asks_whether_they(["should", "dad", "stop", "his", "aspirin"])
+    # nobody close named first, or only what they may ask
+    assert not asks_whether_they(["can", "he", "get", "nanofat"])
+    assert not asks_whether_they(
+        ["my", "sister", "wonders", "can", "she", "ask", "what", "it", "is"]
+    )
+    # their own case is not spoken of: "can my husband come to the consultation"
+    assert not asks_whether_they(["can", "my", "husband", "come", "to", "the", "consultation"])
+    assert not asks_whether_they([])
+
+
+@pytest.mark.parametrize(
+    ("question", "status", "urgent"),
+    [
+        # someone close, then whether they can have it: the procedure, left unnamed
+        ("my uncle had a kidney transplant and takes tacrolimus, can he do it", "refused", False),
+        ("my brother is on dialysis, could he do it", "refused", False),
+        # what someone close should do before their own procedure
+        ("what should my husband avoid eating before his procedure", "refused", False),
+        ("can my wife use her retinol cream on the treated area", "refused", False),
+        ("should mum have nanofat at the same time as her knee surgery", "refused", False),
+        # an urgent sign after someone's own procedure is their present situation
+        (
+            "grandad is struggling to breathe after the liposuction part of his procedure",
+            "refused",
+            True,
+        ),
+        # someone close, but nothing about their own case
+        ("can my husband come to the consultation with me", "answered", False),
+        ("my sister read that nanofat lasts years, is that true", "answered", False),
+    ],
+)
+def test_someone_close_is_asked_about(
+    real_bot: FaqBot, question: str, status: str, urgent: bool
+) -> None:
+    response = real_bot.ask(question)
+    assert response.status.value == status, question
+    assert (response.refusal is not None and response.refusal.urgent) == urgent, question

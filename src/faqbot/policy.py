@@ -857,6 +857,49 @@ def asks_to_have_it(tokens: list[str]) -> bool:
 _OWN = _POSSESSIVES - {"your"}
 _OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
 
+# someone the asker knows, as a question about their case names them ("my dad", "her husband")
+_KIN = _PERSON - _words("i im ive id me my mine myself we our ours us he she him her his hers")
+
+
+_THEM = _words("he she him her his")
+
+
+def asks_whether_they(tokens: list[str]) -> bool:
+    """Does the message ask whether someone the asker knows can, should or will ("my dad is on
+    immunosuppressants, can he do it", "dad is allergic to penicillin, can he have the
+    procedure", "can my mother use her retinol cream on the treated area")? That person is named
+    as the asker's own ("my dad", "her husband") or opens the message ("mum had it last
+    week"), then asked about as "he" or "she"; or the message opens "can my mother ..." or
+    "should mum ..." and speaks of them again ("... use her retinol cream"). Not
+    what they may ask or should know ("can she ask what it is made of")."""
+    if len(tokens) > 2 and tokens[0] in _MODALS:  # "can my mother use her ...", "should mum"
+        at = 2 if tokens[1] == "my" else 1
+        if at < len(tokens) - 1 and tokens[at] in _KIN:
+            # about their own case: spoken of again ("her retinol cream"), not "can my husband
+            # come to the consultation with me"
+            return _TO_LEARN.isdisjoint(tokens[at + 1 : at + 3]) and not _THEM.isdisjoint(
+                tokens[at + 1 :]
+            )
+    named = bool(tokens) and tokens[0] in _KIN
+    for i in range(len(tokens) - 2):
+        if named and tokens[i] in _MODALS and tokens[i + 1] in ("he", "she"):
+            return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
+        named = named or (tokens[i] in _OWN and tokens[i + 1] in _KIN)
+    return False
+
+
+# how a question about whether someone can have the procedure ends ("can he do it", "can she have
+# the procedure", "could he get it done")
+_HAVING_IT = _words("it this done procedure")
+
+
+def asks_whether_they_can_have_it(tokens: list[str]) -> bool:
+    """Does the message ask whether someone the asker knows can have the procedure, left
+    unnamed (``asks_whether_they``, ending as ``_HAVING_IT``: "my dad is on immunosuppressants
+    after his kidney transplant, can he do it")? In this chat that is the fat grafting,
+    whatever other subject the message names (as with ``asks_to_have_it``)."""
+    return bool(tokens) and tokens[-1] in _HAVING_IT and asks_whether_they(tokens)
+
 
 def names_own_procedure(tokens: list[str]) -> bool:
     """Does the message speak of someone's own procedure or appointment without naming it ("can
@@ -1003,6 +1046,7 @@ class Policy:
         personal = (
             p >= self.threshold
             or asks_what_to_do(toks)
+            or asks_whether_they(toks)
             or tells_own_state(question, toks)
             or dated_report
         )
@@ -1017,6 +1061,7 @@ class Policy:
             )
             or happened_recently(toks)
             or goes_on(toks)
+            or names_own_procedure(toks)  # "after her procedure": someone's, not in general
         )
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)

@@ -19,6 +19,7 @@ from .policy import (
     asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
+    asks_whether_they_can_have_it,
     comments_only,
     names_a_person,
     names_own_procedure,
@@ -454,6 +455,7 @@ class FaqBot:
             or names_own_procedure(toks)
             or asks_if_ok_for_me(toks)
             or asks_to_have_it(toks)
+            or asks_whether_they_can_have_it(toks)
             or _own_medicine(toks, scope)
         )
 
@@ -465,7 +467,9 @@ class FaqBot:
         whether they may do something after their procedure (``asks_leave_after``) with no entry
         or gap entry to answer it? See :meth:`decide`."""
         if (decision.asks_should_i or asks_what_suits_me(toks)) and (
-            scope.anchored or self._rank(question, scope, 1, scope.anchored).best is not None
+            scope.anchored
+            or self._about_own_procedure(question, toks, scope)  # "before my procedure"
+            or self._rank(question, scope, 1, scope.anchored).best is not None
         ):
             return True
         part = self.scope.question_part(question)
