@@ -512,6 +512,27 @@ def test_question_parts_are_the_parts_that_ask_about_the_subject(scope: Scope) -
     assert len(scope.question_parts("what is the sedation? " * 40)) == MAX_QUESTION_PARTS
     # a message that also asks about something else has no part of this subject to answer
     assert scope.question_parts("who won the cup? what is the sedation") == []
+    # two questions joined by "and" before a wh-word
+    assert scope.question_parts("what does the nanofat cost and how is the harvest done") == [
+        "what does the nanofat cost",
+        "how is the harvest done",
+    ]
+    assert scope.question_parts("what is the sedation and why") == []  # "why" asks nothing alone
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "roughly what is the price and what are the main risks",
+        "what does it cost roughly and what are the risks",
+    ],
+)
+def test_two_questions_joined_by_and_are_answered(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
+    """Each question of the two is ranked on its own when the whole message finds nothing
+    (the price and the risks are two entries; neither scores enough for both)."""
+    response = real_bot.ask(question)
+    assert response.status.value == "answered", question
+    assert response.answer is not None and response.answer.topic in ("cost", "risks")
 
 
 def test_a_message_of_only_question_and_neutral_words_names_no_other_subject() -> None:

@@ -469,12 +469,14 @@ class Scope:
 PROVIDER_WINDOW = 4  # words between a provider and a provider_gaps word ("reviews like for dr")
 
 
-# A question's parts: sentences, a dash between words, or a comma before a question word
-# ("I work nights, how long is the swelling?").
+# A question's parts: sentences, a dash between words, a comma before a question word ("I work
+# nights, how long is the swelling?"), or "and" before a wh-word ("what does it cost and what
+# are the main risks").
 _SEGMENTS = re.compile(
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
     r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
     r"|when|where|which|who|should|has|have)\b)"
+    r"|\s+and\s+(?=(?:what|how|when|where|why|which)\b)"
 )
 
 
