@@ -550,3 +550,31 @@ def test_forum_shorthand_nf_names_nanofat(real_bot) -> None:  # type: ignore[no-
     short = real_bot.ask("how bad is the bruising after NF")
     assert short.status.value == "answered"
     assert short.answer.id == real_bot.ask("how bad is the bruising after nanofat").answer.id
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # who the question is about, then a question in this subject's own words
+        (
+            "patients with stubborn love handles - is slimming the donor area a side benefit",
+            "answered",
+        ),
+        (
+            "for frail seniors who dread general anaesthesia, is the harvest done under local",
+            "answered",
+        ),
+        # the same shape, but the question after the description could be about anything:
+        # the description names the subject
+        ("for patients with vertigo - what is the best treatment", "no_match"),
+        ("people with a sprained ankle - how long is the recovery", "no_match"),
+        # the foreign word is in the question itself
+        ("people with bunions, how long does recovery from bunion surgery take", "no_match"),
+    ],
+)
+def test_a_description_of_people_is_context_before_a_specific_question(
+    real_bot,
+    question: str,
+    status: str,  # type: ignore[no-untyped-def]
+) -> None:
+    assert real_bot.ask(question).status.value == status, question

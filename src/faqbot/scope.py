@@ -17,7 +17,8 @@ similarity score cannot:
   the subject, and an entry on cost scores well, but nothing in the sources answers it.
 
 A foreign word only in a part where the asker speaks of themselves ("I'm a hairdresser. What
-does recovery involve at the donor site?") is context, not the subject (``_beyond_context``), and
+does recovery involve at the donor site?"), or that describes the people asked about before a
+question in this subject's own words, is context, not the subject (``_beyond_context``), and
 ``question_part`` gives the service the question without that context.
 
 Word look-ups, and two regular expressions without nested quantifiers that split a question into
@@ -282,6 +283,17 @@ class Scope:
             for t in toks
         )
 
+    def _uses_a_specific_word(self, toks: list[str]) -> bool:
+        """Does a part use an anchor, or a word of the sources or entries as rare in English as a
+        foreign word ("harvest", "donor", "implant"; not "recovery", "treatment" or "surgery")?
+        A synonyms.yaml group head ("adsc") counts."""
+        return bool(self.anchors.found_in(_sequences(toks, self.anchors.longest))) or any(
+            t in self.vocabulary
+            and t.replace("_", "").isalpha()
+            and zipf(t) < self.config.foreign_zipf
+            for t in toks
+        )
+
     def _parts(self, question: str) -> tuple[list[str], str, list[str]] | None:
         """A question's parts before the last (folded), the last and its tokens, when there are
         several parts and the last uses a domain word; else None."""
@@ -300,16 +312,25 @@ class Scope:
         site?" tells who asks, then asks about this subject: a word of a first-person part
         before the last ("hairdresser") names no other subject when the last part uses none
         of the foreign words and does use a domain word. A word that follows a procedure cue
-        ("I'm having a rhinoplasty next month. How long does swelling last?") still does.
+        ("I'm having a rhinoplasty next month. How long does swelling last?") still does. So
+        does a part that describes the people asked about ("people with stubborn belly fat -
+        is losing some from the harvest a bonus"), when the last part uses a word specific to
+        this subject (``_uses_a_specific_word``): "people with tinnitus - what is the best
+        treatment" asks about tinnitus.
         """
         split = self._parts(question)
         if split is None:
             return foreign
         earlier, _, last = split
+        # a description of people ("people with stubborn belly fat - ...") is context only when
+        # the question after it asks about something specific to this subject ("... the
+        # harvest"), not in words any subject uses ("people with tinnitus - what is the best
+        # treatment")
+        specific = self._uses_a_specific_word(last)
         context: set[str] = set()
         for part in earlier:
-            if _FIRST_PERSON.match(part):
-                toks = self.normalize(part)
+            toks = self.normalize(part)
+            if _FIRST_PERSON.match(part) or (specific and _describes_people(toks)):
                 context.update(
                     t
                     for i, t in enumerate(toks)
@@ -502,6 +523,20 @@ _FIRST_PERSON = re.compile(
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
     r"|as\s+an?)\b"
 )
+# people in general, as a question describes who it asks about ("people with stubborn belly fat
+# - ...", "for frail patients who can't have general anaesthetic, ...")
+_GROUP = frozenset(
+    ["people", "patient", "person", "folk", "individual", "those", "anyone", "someone", "men"]
+    + ["women", "adult", "senior", "client"]
+)
+
+
+def _describes_people(toks: list[str]) -> bool:
+    """Does a part (normalised) describe a group of people: a word of ``_GROUP`` among its first
+    four words ("people whose weight yoyos", "for frail patients who ...")?"""
+    return not _GROUP.isdisjoint(toks[:4])
+
+
 # words after which a foreign word is a procedure the asker has had or plans ("having a ...")
 _PROCEDURE_CUES = frozenset(
     ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
