@@ -992,6 +992,7 @@ def test_asks_whether_they_names_someone_close_then_he_or_she() -> None:
     assert asks_whether_they(["grandma", "is", "on", "warfarin", "could", "she", "have", "it"])
     assert asks_whether_they(["can", "my", "wife", "wear", "her", "contact", "after"])
     assert asks_whether_they(["should", "dad", "stop", "his", "aspirin"])
+    assert asks_whether_they(["how", "many", "will", "my", "dad", "need", "on", "his", "hand"])
     # nobody close named first, or only what they may ask
     assert not asks_whether_they(["can", "he", "get", "nanofat"])
     assert not asks_whether_they(

@@ -869,11 +869,13 @@ def asks_whether_they(tokens: list[str]) -> bool:
     immunosuppressants, can he do it", "dad is allergic to penicillin, can he have the
     procedure", "can my mother use her retinol cream on the treated area")? That person is named
     as the asker's own ("my dad", "her husband") or opens the message ("mum had it last
-    week"), then asked about as "he" or "she"; or the message opens "can my mother ..." or
-    "should mum ..." and speaks of them again ("... use her retinol cream"). Not
+    week"), then asked about as "he" or "she"; or it asks "can my mother ...", "will dad ..."
+    and speaks of them again ("... use her retinol cream", "... on his hands"). Not
     what they may ask or should know ("can she ask what it is made of")."""
-    if len(tokens) > 2 and tokens[0] in _MODALS:  # "can my mother use her ...", "should mum"
-        at = 2 if tokens[1] == "my" else 1
+    for i in range(len(tokens) - 2):  # "can my mother use her ...", "will dad need ... his"
+        if tokens[i] not in _MODALS:
+            continue
+        at = i + 2 if tokens[i + 1] == "my" else i + 1
         if at < len(tokens) - 1 and tokens[at] in _KIN:
             # about their own case: spoken of again ("her retinol cream"), not "can my husband
             # come to the consultation with me"
