@@ -444,6 +444,9 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "are dr jones's reviews good for nanofat?",
         "can i claim my nanofat on my taxes",
         "where can a nurse get certification in nanofat injection",
+        # an insurer by name; buying the equipment
+        "will cigna pay for my fat transfer",
+        "where can i purchase nanofat filters online",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
