@@ -29,6 +29,7 @@ from faqbot.policy import (
     asks_what_suits_me,
     asks_whether_i,
     asks_whether_they,
+    asks_your_view_of_me,
     comments_only,
     fit_policy,
     goes_on,
@@ -993,6 +994,7 @@ def test_asks_whether_they_names_someone_close_then_he_or_she() -> None:
     assert asks_whether_they(["can", "my", "wife", "wear", "her", "contact", "after"])
     assert asks_whether_they(["should", "dad", "stop", "his", "aspirin"])
     assert asks_whether_they(["how", "many", "will", "my", "dad", "need", "on", "his", "hand"])
+    assert asks_whether_they(["my", "wife", "want", "to", "swim", "how", "soon", "can", "she"])
     # nobody close named first, or only what they may ask
     assert not asks_whether_they(["can", "he", "get", "nanofat"])
     assert not asks_whether_they(
@@ -1030,3 +1032,28 @@ def test_someone_close_is_asked_about(
     response = real_bot.ask(question)
     assert response.status.value == status, question
     assert (response.refusal is not None and response.refusal.urgent) == urgent, question
+
+
+def test_asks_your_view_of_me_needs_the_asker_after_you_think() -> None:
+    assert asks_your_view_of_me(["do", "you", "think", "i", "have", "enough", "fat"])
+    assert asks_your_view_of_me(["do", "you", "think", "my", "skin", "is", "too", "thin"])
+    assert not asks_your_view_of_me(["do", "you", "think", "nanofat", "work"])
+    assert not asks_your_view_of_me(["you", "think"])
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # what the bot thinks of the asker's own case: personal advice
+        ("I'm a size 6. Do you think I have enough fat for nanofat to be done?", "refused"),
+        ("so thin lol do you think i have enough fat for fat transfer", "refused"),
+        # someone close, asked about last
+        ("my husband wants to go back to the gym, how soon after fat transfer can he?", "refused"),
+        # what the bot thinks of the procedure
+        ("do you think nanofat works for acne scars", "answered"),
+    ],
+)
+def test_asking_for_a_view_of_ones_own_case_is_personal(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question

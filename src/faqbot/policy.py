@@ -883,11 +883,21 @@ def asks_whether_they(tokens: list[str]) -> bool:
                 tokens[at + 1 :]
             )
     named = bool(tokens) and tokens[0] in _KIN
-    for i in range(len(tokens) - 2):
+    for i in range(len(tokens) - 1):  # "... how soon after nanofat can she"
         if named and tokens[i] in _MODALS and tokens[i + 1] in ("he", "she"):
             return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
         named = named or (tokens[i] in _OWN and tokens[i + 1] in _KIN)
     return False
+
+
+def asks_your_view_of_me(tokens: list[str]) -> bool:
+    """Does the message ask what the bot thinks of the asker's own case ("do you think I have
+    enough fat for it", "do you think my skin is too thin")? "do you think nanofat works" asks
+    about the procedure."""
+    return any(
+        tokens[i] == "you" and tokens[i + 1] == "think" and tokens[i + 2] in _SELF
+        for i in range(len(tokens) - 2)
+    )
 
 
 # how a question about whether someone can have the procedure ends ("can he do it", "can she have
@@ -1049,6 +1059,7 @@ class Policy:
             p >= self.threshold
             or asks_what_to_do(toks)
             or asks_whether_they(toks)
+            or asks_your_view_of_me(toks)
             or tells_own_state(question, toks)
             or dated_report
         )
