@@ -1057,3 +1057,26 @@ def test_asking_for_a_view_of_ones_own_case_is_personal(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+def test_an_asker_who_passes_the_answer_on_is_no_one_to_judge() -> None:
+    assert names_no_one_to_judge("can you give me a definition of nanofat for my essay")
+    assert names_no_one_to_judge("complication rates of nanofat (for my thesis)")
+    # "give me" without a work it is for, or with the asker's own case beside it
+    assert not names_no_one_to_judge("give me the right dose of arnica")
+    assert not names_no_one_to_judge("for my blog: my scars are bad, what should i do")
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        ("can you give me a short definition of nanofat for my essay", "answered"),
+        ("complication rates of nanofat grafting (for my thesis)", "answered"),
+        ("how painful is nanofat on a scale of 1 to 10, asking for my followers", "answered"),
+        ("give me the right dose of arnica before my nanofat", "refused"),
+    ],
+)
+def test_questions_for_a_report_or_an_audience_are_answered(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question

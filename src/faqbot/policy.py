@@ -634,6 +634,14 @@ _RAW_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 # "i read", "someone told me": the asker only as the one who heard a claim
 _HEARD = _words("read heard understood saw seen")
 _TOLD = _words("told tell")
+# what a writer or teacher asks for ("give me a definition for my report", "for my lit review",
+# "asking for my readers"): the asker only as the one who will pass the answer on
+_ASK_FOR = _words("give tell explain show send")
+_WORKS = _words(
+    "report essay thesis dissertation article paper review lit blog project presentation "
+    "assignment class course section notes slides readers audience followers students "
+    "newsletter podcast channel viewers"
+)
 
 
 def names_no_one_to_judge(question: str) -> bool:
@@ -641,11 +649,14 @@ def names_no_one_to_judge(question: str) -> bool:
     "moms with stretch marks after pregnancy, can it help"), or the asker only as the one who
     heard or read a claim ("where did nanofat originate, someone told me it started in belgium",
     "how long do results last, i read 3-5 yrs")? No one's situation is then to be judged, as in
-    "people with ...". "my moms cheek", "her kids", "kids like me" and "i read bruising lasts 2
-    weeks, mine has lasted 3" name someone. Read from the question as typed: tokens have their
+    "people with ...". So are askers who only pass the answer on ("give me a definition for my
+    report", "asking for my readers"). "my moms cheek", "her kids", "kids like me" and "i read
+    bruising lasts 2 weeks, mine has lasted 3" name someone. Read from the question as typed: tokens have their
     plurals folded ("moms" -> "mom")."""
     words = _RAW_WORD.findall(question.lower())
     exempt = False
+    # "give me ..." passes the answer on only in a message that says what for ("my report")
+    for_a_work = any(a == "my" and b in _WORKS for a, b in zip(words, words[1:], strict=False))
     for i, w in enumerate(words):
         if w in _GROUPS and (i == 0 or words[i - 1] not in _POSSESSIVES):
             exempt = True  # "breastfeeding moms", not "my kids"
@@ -656,6 +667,10 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "i read ...", "i was told ..."
         elif w == "me" and i > 0 and words[i - 1] in _TOLD:
             exempt = True  # "someone told me ..."
+        elif w == "me" and i > 0 and words[i - 1] in _ASK_FOR and for_a_work:
+            exempt = True  # "could you give me a definition ..."
+        elif w == "my" and i + 1 < len(words) and words[i + 1] in _WORKS:
+            exempt = True  # "... for my lit review"
         elif w in _PERSON or w.split("'")[0] in _PERSON:
             return False
     return exempt
