@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_if_it_works_for_me,
     asks_if_ok_for_me,
     asks_if_own_state_is_normal,
     asks_in_general,
@@ -1080,3 +1081,18 @@ def test_questions_for_a_report_or_an_audience_are_answered(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+def test_asks_if_it_works_for_me_needs_help_or_work_then_me() -> None:
+    assert asks_if_it_works_for_me(["will", "nanofat", "help", "me"])
+    assert asks_if_it_works_for_me(["would", "it", "work", "on", "me"])
+    assert asks_if_it_works_for_me(["will", "fat_transfer", "work", "for", "me"])
+    # what it does, as the training set labels it, or for whom in general
+    assert not asks_if_it_works_for_me(["will", "nanofat", "make", "my", "lip", "bigger"])
+    assert not asks_if_it_works_for_me(["will", "nanofat", "help", "wrinkle"])
+    assert not asks_if_it_works_for_me(["help", "me"])
+
+
+def test_whether_it_helps_the_asker_is_personal_whatever_the_classifier(real_bot: FaqBot) -> None:
+    question = "had radiation for throat cancer, will fat grafting help me"
+    assert real_bot.ask(question).status.value == "refused"

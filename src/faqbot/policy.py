@@ -915,6 +915,26 @@ def asks_your_view_of_me(tokens: list[str]) -> bool:
     )
 
 
+_EFFECT = _words("help work")
+
+
+def asks_if_it_works_for_me(tokens: list[str]) -> bool:
+    """Does the message ask whether it will work for the asker ("will nanofat help me", "would
+    it work on me", "will it work for me")? A modal, "help" or "work" within the next three
+    words, then "me" (or "on me", "for me"). "will nanofat make my lips bigger" asks what it
+    does, as the training set labels it."""
+    for i, t in enumerate(tokens):
+        if t not in _MODALS:
+            continue
+        for j in range(i + 1, min(i + 4, len(tokens))):
+            after = tokens[j + 1 : j + 3]
+            if tokens[j] in _EFFECT and (
+                after[:1] == ["me"] or after in (["on", "me"], ["for", "me"])
+            ):
+                return True
+    return False
+
+
 # how a question about whether someone can have the procedure ends ("can he do it", "can she have
 # the procedure", "could he get it done")
 _HAVING_IT = _words("it this done procedure")
@@ -1075,6 +1095,7 @@ class Policy:
             or asks_what_to_do(toks)
             or asks_whether_they(toks)
             or asks_your_view_of_me(toks)
+            or asks_if_it_works_for_me(toks)
             or tells_own_state(question, toks)
             or dated_report
         )
