@@ -581,3 +581,14 @@ def test_a_description_of_people_is_context_before_a_specific_question(
     status: str,  # type: ignore[no-untyped-def]
 ) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+def test_baldness_is_hair_loss(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """The entry on hair loss also speaks of baldness (its alternates), so "going bald" is no
+    foreign subject and a question about baldness finds it."""
+    for question in (
+        "fellas going bald on top, is nanofat used for that?",
+        "can nanofat help with male pattern baldness",
+    ):
+        response = real_bot.ask(question)
+        assert response.answer is not None and response.answer.id == "indications-hair-loss"
