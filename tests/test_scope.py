@@ -242,6 +242,10 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "does wegovy cause hair loss",
         "how long is the recovery from a hip replacement",
         "how long does a brazilian butt lift take to heal",
+        # other body-contouring operations and devices, in words the sources use
+        "how long is the recovery after a breast lift",
+        "how much do a pair of hearing aids cost",
+        "how long is lipo 360 recovery",
         # a weak anchor with no other word of the subject
         "grafting a tree in spring",
         # an everyday word too common to be foreign, beside one an entry uses ("weekend")
