@@ -210,6 +210,23 @@ def test_plural_folding_leaves_invariant_words_alone() -> None:
     ]
 
 
+def test_chat_fillers_are_no_features() -> None:
+    from faqbot.features import Normalizer, WordAnalyzer
+
+    toks = Normalizer()("yo so what is nanofat lol")
+    assert WordAnalyzer.features(toks) == ["nanofat", "is nanofat"]
+
+
+@pytest.mark.parametrize(
+    "question", ["yo so what is nanofat lol", "ngl idk what nanofat even is tbh"]
+)
+def test_chat_fillers_do_not_bury_a_plain_question(real_bot: FaqBot, question: str) -> None:
+    """Fillers no entry uses would count as unknown words and lower every score."""
+    response = real_bot.ask(question)
+    assert response.answer is not None
+    assert response.answer.id == "basics-what-is-nanofat-grafting", question
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -128,6 +128,51 @@ STOP_WORDS = frozenset(
 )
 
 
+# Chat fillers and shorthand ("yo what even is nanofat lol", "do u need a surgeon or nah"): no
+# entry uses them, so as features they would only count as unknown words and lower every score.
+# They are dropped before word pairs are formed.
+CHAT_FILLERS = frozenset(
+    [
+        "yo",
+        "lol",
+        "lmao",
+        "omg",
+        "tbh",
+        "ngl",
+        "haha",
+        "hahaha",
+        "idk",
+        "u",
+        "ur",
+        "r",
+        "ya",
+        "bc",
+        "cuz",
+        "coz",
+        "wat",
+        "wut",
+        "nah",
+        "tho",
+        "rn",
+        "fr",
+        "lowkey",
+        "btw",
+        "imo",
+        "pls",
+        "plz",
+        "thx",
+        "ty",
+        "um",
+        "uh",
+        "hmm",
+        "yeah",
+        "yep",
+        "yea",
+    ]
+)
+STOP_WORDS = STOP_WORDS | CHAT_FILLERS
+
+
 # Words that end like a plural but are the same in the singular ("a series", "one species").
 _INVARIANT = frozenset(["series", "species"])
 
@@ -241,6 +286,7 @@ class WordAnalyzer:
     @staticmethod
     def features(toks: Sequence[str]) -> list[str]:
         """The features of already normalised tokens."""
+        toks = [t for t in toks if t not in CHAT_FILLERS]
         feats = [t for t in toks if t not in STOP_WORDS]
         feats += [
             f"{a} {b}"
