@@ -62,7 +62,8 @@ KNOWN: dict[str, str] = {
     "person",
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
     r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
-    r"|when|where|which|who|should|has|have)\b)": (
+    r"|when|where|which|who|should|has|have)\b)"
+    r"|\sand\s+(?=(?:what|how|when|where|why|which)\b)": (
         "user: scope._SEGMENTS, question parts of questions with a foreign word or no answer"
     ),
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
@@ -178,6 +179,8 @@ def adversarial_inputs() -> list[str]:
         ", " * (N // 2) + "what",
         ", so " * (N // 5) + "whatx",
         "so and " * (N // 7) + "i",
+        " and" + " " * N + "whatx",
+        " and " * (N // 5) + "whe",
         " - " * (N // 3) + "a",
         "?!" * (N // 2) + " ",
     ]

@@ -497,7 +497,7 @@ _SEGMENTS = re.compile(
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
     r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
     r"|when|where|which|who|should|has|have)\b)"
-    r"|\s+and\s+(?=(?:what|how|when|where|why|which)\b)"
+    r"|\sand\s+(?=(?:what|how|when|where|why|which)\b)"
 )
 
 
