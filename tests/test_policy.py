@@ -1096,3 +1096,20 @@ def test_asks_if_it_works_for_me_needs_help_or_work_then_me() -> None:
 def test_whether_it_helps_the_asker_is_personal_whatever_the_classifier(real_bot: FaqBot) -> None:
     question = "had radiation for throat cancer, will fat grafting help me"
     assert real_bot.ask(question).status.value == "refused"
+
+
+def test_face_weakness_is_urgent_only_when_the_words_stand_close() -> None:
+    assert urgent_sign(["one", "side", "of", "my", "face", "feel", "numb", "and", "weak"])
+    assert urgent_sign(["weakness", "in", "my", "face", "since", "this", "morning"])
+    far = "face have become thin and hollow with age doe the fat_transfer still work well or"
+    assert not urgent_sign([*far.split(), "are", "the", "adsc", "too", "weak"])
+
+
+def test_a_general_question_about_weak_stem_cells_in_older_faces_is_answered(
+    real_bot: FaqBot,
+) -> None:
+    question = (
+        "For women in their seventies whose faces have become thin and hollow with age, does "
+        "fat transfer still work well, or are the stem cells too weak by then?"
+    )
+    assert real_bot.ask(question).status.value == "answered"

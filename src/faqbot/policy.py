@@ -419,12 +419,35 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     (_words("chest"), _words("pain tight tightness pressure")),
     (_words("air"), _words("enough gasping")),
     (_words("heart"), _words("racing pounding")),
-    (_words("face"), _words("numb weakness weak droop drooping")),
     # fainting since the procedure, not once long ago ("fainted during a blood test once")
     (_words("fainted fainting"), _words("after today home yesterday tonight")),
     # a swollen calf after surgery (a clot in a leg vein)
     (_words("calf calve"), _words("swollen swelling swell")),
 ]
+# Pairs whose words must stand close together (at most NEAR_SIGN words apart): "one side of my
+# face feels numb and weak" is a stroke sign; "faces ... thin and hollow with age ... are the
+# stem cells too weak" is not.
+_NEAR_SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
+    (_words("face"), _words("numb weakness weak droop drooping")),
+]
+NEAR_SIGN = 5
+
+
+def _near(tokens: list[str], a: frozenset[str], b: frozenset[str]) -> bool:
+    """Is a word of ``a`` at most ``NEAR_SIGN`` words from a word of ``b``? Linear."""
+    last_a = last_b = -NEAR_SIGN - 1
+    for i, t in enumerate(tokens):
+        if t in a:
+            last_a = i
+            if i - last_b <= NEAR_SIGN:
+                return True
+        if t in b:
+            last_b = i
+            if i - last_a <= NEAR_SIGN:
+                return True
+    return False
+
+
 _PAIN_TRAIT = _words("tolerance threshold")
 # Words that put the sign in someone's present situation rather than in a general question.
 _SITUATION = _words(
@@ -1033,7 +1056,9 @@ def urgent_sign(tokens: list[str]) -> bool:
     if "see" in present and present & {"eye", "eyes", "out"} and _cannot_see(tokens):
         return True
 
-    return any(present & a and present & b for a, b in _SIGN_PAIRS)
+    if any(present & a and present & b for a, b in _SIGN_PAIRS):
+        return True
+    return any(_near(tokens, a, b) for a, b in _NEAR_SIGN_PAIRS)
 
 
 @dataclass(frozen=True)
