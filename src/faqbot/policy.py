@@ -674,8 +674,8 @@ def names_no_one_to_judge(question: str) -> bool:
     "how long do results last, i read 3-5 yrs")? No one's situation is then to be judged, as in
     "people with ...". So are askers who only pass the answer on ("give me a definition for my
     report", "asking for my readers"). "my moms cheek", "her kids", "kids like me" and "i read
-    bruising lasts 2 weeks, mine has lasted 3" name someone. Read from the question as typed: tokens have their
-    plurals folded ("moms" -> "mom")."""
+    bruising lasts 2 weeks, mine has lasted 3" name someone. Read from the question as typed:
+    tokens have their plurals folded ("moms" -> "mom")."""
     words = _RAW_WORD.findall(question.lower())
     exempt = False
     # "give me ..." passes the answer on only in a message that says what for ("my report")
@@ -895,10 +895,9 @@ def asks_to_have_it(tokens: list[str]) -> bool:
 _OWN = _POSSESSIVES - {"your"}
 _OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
 
-# someone the asker knows, as a question about their case names them ("my dad", "her husband")
+# someone the asker knows, as a question about their case names them ("my dad", "her husband"),
+# and the words that speak of them again ("... use her retinol cream")
 _KIN = _PERSON - _words("i im ive id me my mine myself we our ours us he she him her his hers")
-
-
 _THEM = _words("he she him her his")
 
 

@@ -462,13 +462,15 @@ class FaqBot:
     def _asks_for_a_plan(
         self, question: str, toks: list[str], decision: Decision, scope: ScopeCheck
     ) -> bool:
-        """Does a question about this subject ask what the asker should do (``asks_should_i``),
-        whether they can, should or will after speaking of themselves (``asks_whether_i``), or
-        whether they may do something after their procedure (``asks_leave_after``) with no entry
-        or gap entry to answer it? See :meth:`decide`."""
+        """Does a question about this subject ask what the asker should do (``asks_should_i``;
+        about this subject also when it speaks of the procedure left unnamed, "what should i eat
+        before my procedure", ``_about_own_procedure``), whether they can, should or will after
+        speaking of themselves (``asks_whether_i``), or whether they may do something after their
+        procedure (``asks_leave_after``) with no entry or gap entry to answer it? See
+        :meth:`decide`."""
         if (decision.asks_should_i or asks_what_suits_me(toks)) and (
             scope.anchored
-            or self._about_own_procedure(question, toks, scope)  # "before my procedure"
+            or self._about_own_procedure(question, toks, scope)
             or self._rank(question, scope, 1, scope.anchored).best is not None
         ):
             return True
