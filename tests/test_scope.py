@@ -596,3 +596,11 @@ def test_baldness_is_hair_loss(real_bot) -> None:  # type: ignore[no-untyped-def
     ):
         response = real_bot.ask(question)
         assert response.answer is not None and response.answer.id == "indications-hair-loss"
+
+
+def test_a_slip_on_a_question_word_is_no_foreign_subject(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """ "hoe" is an English word (a garden tool) but here a slip on "how" (synonyms.yaml)."""
+    question = "hoe do they get the fat out, is it like lipo"
+    assert real_bot.scope.check(question).foreign == ()
+    response = real_bot.ask(question)
+    assert response.answer is not None and response.answer.id == "basics-harvest-method"
