@@ -525,6 +525,10 @@ def test_question_parts_are_the_parts_that_ask_about_the_subject(scope: Scope) -
         "how is the harvest done",
     ]
     assert scope.question_parts("what is the sedation and why") == []  # "why" asks nothing alone
+    # clauses: a question, then a comment after a comma
+    asked = "so what is the sedation, my coworker keeps bringing it up"
+    assert scope.question_parts(asked) == []
+    assert scope.question_parts(asked, clauses=True) == ["so what is the sedation"]
 
 
 @pytest.mark.parametrize(
@@ -604,3 +608,11 @@ def test_a_slip_on_a_question_word_is_no_foreign_subject(real_bot) -> None:  # t
     assert real_bot.scope.check(question).foreign == ()
     response = real_bot.ask(question)
     assert response.answer is not None and response.answer.id == "basics-harvest-method"
+
+
+def test_a_question_then_a_comment_after_a_comma_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """The comment's words, unknown to every entry, lowered the whole message below the answer
+    threshold; its first clause alone is the question."""
+    response = real_bot.ask("so what is nanofat exactly, my coworker keeps bringing it up lately")
+    assert response.answer is not None
+    assert response.answer.id == "basics-what-is-nanofat-grafting"

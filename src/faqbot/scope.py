@@ -379,14 +379,18 @@ class Scope:
             return None
         return parts[0]
 
-    def question_parts(self, question: str) -> list[str]:
+    def question_parts(self, question: str, clauses: bool = False) -> list[str]:
         """Every part of a message of several that asks something about this subject: it has a
         question word and a word of this subject ("can someone on a tight budget afford
         nanofat, what does it normally cost" -> both). Empty for a message of one part, and
         for one with a part that opens with a question word and uses no word of this subject
         ("who won the world cup in 2022? who was in the final": it asks about another one).
-        Only the first ``MAX_QUESTION_PARTS`` parts are read: each is ranked on its own."""
+        Only the first ``MAX_QUESTION_PARTS`` parts are read: each is ranked on its own. With
+        ``clauses``, each part is also split at its commas ("ok so what even is nanofat, my
+        sister wont stop talking abt it")."""
         parts = _split(fold(question))
+        if clauses:
+            parts = [c.strip() for part in parts for c in part.split(",") if c.strip()]
         if len(parts) < 2:
             return []
         found = []

@@ -199,7 +199,11 @@ class FaqBot:
                     ranking = alone
                     break
             else:  # neither answered: the best of the message's several questions, if any
-                ranking = self._best_part(question, scope, top_k) or ranking
+                ranking = (
+                    self._best_part(question, scope, top_k)
+                    or self._best_part(question, scope, top_k, clauses=True)
+                    or ranking
+                )
         if ranking.best is None:
             if ranking.gap is not None:  # a question the sources leave open: say so
                 gap = self.kb.entry(ranking.gap.entry_id)
@@ -239,13 +243,15 @@ class FaqBot:
             return ranking
         return alone if alone.best.score > ranking.best.score + LEADING_MARGIN else ranking
 
-    def _best_part(self, question: str, scope: ScopeCheck, top_k: int) -> Ranking | None:
+    def _best_part(
+        self, question: str, scope: ScopeCheck, top_k: int, clauses: bool = False
+    ) -> Ranking | None:
         """The best answer to any one question of a message that asks several, when the
         message as a whole finds nothing. A part answers only when it names every other
         treatment or subject the message names ("I had botox last week. How long does the
         swelling last?" is about the botox)."""
         best = None
-        for part in self.scope.question_parts(question):
+        for part in self.scope.question_parts(question, clauses):
             alone = self._answer_alone(part, scope, top_k, foreign=True)
             if alone is None or alone.best is None:
                 continue
