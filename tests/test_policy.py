@@ -1060,6 +1060,14 @@ def test_asking_for_a_view_of_ones_own_case_is_personal(
     assert real_bot.ask(question).status.value == status, question
 
 
+def test_a_clinicians_his_or_her_is_no_one_to_judge(real_bot: FaqBot) -> None:
+    assert names_no_one_to_judge("Tell me about Dr Talei and her practice")
+    assert not names_no_one_to_judge("my surgeon said his patients heal fast, is that true")
+    assert not names_no_one_to_judge("my mum saw dr x and her cheek is numb")
+    response = real_bot.ask("Tell me about Dr Talei and her practice")
+    assert response.answer is not None and response.answer.id == "history-people-talei"
+
+
 def test_an_asker_who_passes_the_answer_on_is_no_one_to_judge() -> None:
     assert names_no_one_to_judge("can you give me a definition of nanofat for my essay")
     assert names_no_one_to_judge("complication rates of nanofat (for my thesis)")

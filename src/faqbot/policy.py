@@ -660,6 +660,9 @@ _TOLD = _words("told tell")
 # what a writer or teacher asks for ("give me a definition for my report", "for my lit review",
 # "asking for my readers"): the asker only as the one who will pass the answer on
 _ASK_FOR = _words("give tell explain show send")
+# a clinician the question names, whose "his" or "her" is no one whose case is judged
+_CLINICIANS = _words("dr doctor surgeon surgeons doctors dermatologist professor prof")
+_THEIRS = _words("his her he she him")
 _WORKS = _words(
     "report essay thesis dissertation article paper review lit blog project presentation "
     "assignment class course section notes slides readers audience followers students "
@@ -673,7 +676,8 @@ def names_no_one_to_judge(question: str) -> bool:
     heard or read a claim ("where did nanofat originate, someone told me it started in belgium",
     "how long do results last, i read 3-5 yrs")? No one's situation is then to be judged, as in
     "people with ...". So are askers who only pass the answer on ("give me a definition for my
-    report", "asking for my readers"). "my moms cheek", "her kids", "kids like me" and "i read
+    report", "asking for my readers"), and a clinician's "his" or "her" ("tell me about dr
+    tonnard and his clinic"). "my moms cheek", "her kids", "kids like me" and "i read
     bruising lasts 2 weeks, mine has lasted 3" name someone. Read from the question as typed:
     tokens have their plurals folded ("moms" -> "mom")."""
     words = _RAW_WORD.findall(question.lower())
@@ -694,6 +698,8 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "could you give me a definition ..."
         elif w == "my" and i + 1 < len(words) and words[i + 1] in _WORKS:
             exempt = True  # "... for my lit review"
+        elif w in _THEIRS and not _CLINICIANS.isdisjoint(words[max(0, i - 4) : i]):
+            exempt = True  # "tell me about dr tonnard and his clinic": the clinician's
         elif w in _PERSON or w.split("'")[0] in _PERSON:
             return False
     return exempt
