@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_how_much_they_need,
     asks_if_it_works_for_me,
     asks_if_ok_for_me,
     asks_if_own_state_is_normal,
@@ -1121,3 +1122,28 @@ def test_a_general_question_about_weak_stem_cells_in_older_faces_is_answered(
         "fat transfer still work well, or are the stem cells too weak by then?"
     )
     assert real_bot.ask(question).status.value == "answered"
+
+
+def test_asks_how_much_they_need_is_about_someone_and_not_time_off() -> None:
+    assert asks_how_much_they_need(["how", "many", "unit", "do", "i", "need"])
+    assert asks_how_much_they_need(
+        ["how", "many", "treatment", "is", "grandma", "going", "to", "need"]
+    )
+    # time off asks about recovery in general; nobody's needs; no "need"
+    assert not asks_how_much_they_need(["how", "many", "day", "off", "will", "i", "need"])
+    assert not asks_how_much_they_need(["how", "many", "session", "do", "people", "need"])
+    assert not asks_how_much_they_need(["how", "much", "doe", "it", "cost"])
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        ("how many units of hyaluronidase do I need before nanofat", "refused"),
+        ("how many treatments is grandma going to need on her hands", "refused"),
+        ("how much arnica do i need after", "refused"),
+        ("how many days off work will i need after fat transfer", "answered"),
+        ("how many sessions do people usually need", "answered"),
+    ],
+)
+def test_how_much_one_needs_is_personal(real_bot: FaqBot, question: str, status: str) -> None:
+    assert real_bot.ask(question).status.value == status, question

@@ -905,6 +905,8 @@ _OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
 # and the words that speak of them again ("... use her retinol cream")
 _KIN = _PERSON - _words("i im ive id me my mine myself we our ours us he she him her his hers")
 _THEM = _words("he she him her his")
+# whose needs a question asks about: the asker or someone close
+_PEOPLE_ASKED_FOR = _words("i we he she") | _KIN
 
 
 def asks_whether_they(tokens: list[str]) -> bool:
@@ -941,6 +943,30 @@ def asks_your_view_of_me(tokens: list[str]) -> bool:
         tokens[i] == "you" and tokens[i + 1] == "think" and tokens[i + 2] in _SELF
         for i in range(len(tokens) - 2)
     )
+
+
+# how much time someone needs asks about recovery in general ("how many days off work will i
+# need after nanofat"); how many treatments, units or sessions asks for their own plan
+_DURATION = _words("off day week month hour hr wk")
+_NEEDS = _words("need must")
+
+
+def asks_how_much_they_need(tokens: list[str]) -> bool:
+    """Does the message ask how many or how much the asker, or someone they name, needs ("how
+    many units of hyaluronidase do I need", "how many treatments is dad going to need on his
+    hands", "how many times I must do the nanofat")? Every such row of the training and dev sets
+    is personal, except those asking how much time off ("how many days off work will i need")."""
+    for i in range(len(tokens) - 1):
+        if tokens[i] != "how" or tokens[i + 1] not in ("many", "much"):
+            continue
+        who = False
+        for t in tokens[i + 2 : i + 10]:
+            if t in _DURATION:
+                break
+            who = who or t in _PEOPLE_ASKED_FOR
+            if t in _NEEDS and who:
+                return True
+    return False
 
 
 _EFFECT = _words("help work")
@@ -1126,6 +1152,7 @@ class Policy:
             or asks_whether_they(toks)
             or asks_your_view_of_me(toks)
             or asks_if_it_works_for_me(toks)
+            or asks_how_much_they_need(toks)
             or tells_own_state(question, toks)
             or dated_report
         )
