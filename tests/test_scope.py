@@ -451,6 +451,10 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         # an insurer by name; buying the equipment
         "will cigna pay for my fat transfer",
         "where can i purchase nanofat filters online",
+        # regulation and registration
+        "icd-10 code for fat transfer to the face",
+        "is fat grafting banned anywhere",
+        "what is the regulatory status of nanofat in europe",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
