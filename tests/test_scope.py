@@ -620,3 +620,17 @@ def test_a_question_then_a_comment_after_a_comma_is_answered(real_bot) -> None: 
     response = real_bot.ask("so what is nanofat exactly, my coworker keeps bringing it up lately")
     assert response.answer is not None
     assert response.answer.id == "basics-what-is-nanofat-grafting"
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # who the general question is about: neutral words (scope.yaml), not another subject
+        ("do golfers who are out in the sun a lot lose their results faster?", "answered"),
+        # the same words in a question about another subject
+        ("what do vegetarians eat for protein", "no_match"),
+        ("best running shoes for marathon runners", "no_match"),
+    ],
+)
+def test_kinds_of_people_are_no_other_subject(real_bot, question: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    assert real_bot.ask(question).status.value == status, question
