@@ -242,3 +242,12 @@ def test_conditions_the_sources_never_name_find_the_medical_conditions_entry(
     resp = real_bot.ask(question)
     assert resp.status.value == "answered"
     assert resp.answer is not None and resp.answer.id == "candidates-medical-conditions"
+
+
+def test_pidgin_function_words_do_not_name_another_subject(real_bot: FaqBot) -> None:
+    """ "wetin" (what) is unknown to English word lists' common range and was a foreign word."""
+    question = "wetin the doctor go check for consultation"
+    assert real_bot.scope.check(question).foreign == ()
+    response = real_bot.ask(question)
+    assert response.answer is not None
+    assert response.answer.id == "technique-consultation-before"

@@ -53,6 +53,18 @@ CHAT_FILLERS = frozenset(
         "yeah",
         "yep",
         "yea",
+        # the same in Nigerian Pidgin ("how long the result go last sef", "why dem dey call it")
+        # and a Spanish greeting and thanks around an English question
+        "dey",
+        "dem",
+        "wetin",
+        "sef",
+        "abeg",
+        "wey",
+        "oya",
+        "abi",
+        "hola",
+        "gracias",
     ]
 )
 
