@@ -382,6 +382,9 @@ def test_takes_a_medicine_needs_a_foreign_word_after_on_or_taking() -> None:
     assert takes_a_medicine(["while", "on", "my", "antibiotic"], frozenset(["antibiotic"]))
     assert not takes_a_medicine(["i", "m", "on", "a", "budget"], frozenset())
     assert not takes_a_medicine(["put", "on", "warfarin"], frozenset(["warfarin"]))
+    # a telegraphic message that opens with the medicine: the asker's own
+    assert takes_a_medicine(["on", "warfarin", "can", "i"], frozenset(["warfarin"]))
+    assert not takes_a_medicine(["on", "the", "day", "of", "nanofat"], frozenset())
 
 
 @pytest.mark.parametrize(
@@ -390,8 +393,10 @@ def test_takes_a_medicine_needs_a_foreign_word_after_on_or_taking() -> None:
         # the asker's own medicine
         ("can i get nanofat while on spironolactone", "refused"),
         ("im on prednisone, ok to do it", "refused"),
+        ("on spironolactone when nanofat", "refused"),
         # no medicine
         ("i'm on a budget, what does nanofat cost", "answered"),
+        ("on the day of nanofat what happens", "answered"),
     ],
 )
 def test_own_medicine_is_personal(real_bot: FaqBot, question: str, status: str) -> None:

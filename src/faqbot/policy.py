@@ -1046,6 +1046,8 @@ def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
     ok for me to do it", "can i get nanofat while on accutane")? ``foreign`` holds the
     question's foreign words (``ScopeCheck.foreign``): "i'm on a budget" names no medicine.
     ``FaqBot.decide`` refuses such a question when it names the asker: their own medicines."""
+    if tokens[:1] == ["on"] and not foreign.isdisjoint(tokens[1:4]):
+        return True  # "on warfarin can i", "on accutane when nanofat": the asker, left unsaid
     return any(
         tokens[i] in ("on", "taking")
         and tokens[i - 1] in _ON_IT

@@ -536,7 +536,8 @@ class FaqBot:
 def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
     """Does the question (its tokens) name the asker and a medicine they are on
     (``takes_a_medicine``)?"""
-    return names_a_person(toks) and takes_a_medicine(toks, frozenset(scope.foreign))
+    own = names_a_person(toks) or toks[:1] == ["on"]  # "on warfarin can i": the asker's
+    return own and takes_a_medicine(toks, frozenset(scope.foreign))
 
 
 def _unanswered(ranking: Ranking) -> bool:
