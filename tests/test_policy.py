@@ -1152,3 +1152,23 @@ def test_asks_how_much_they_need_is_about_someone_and_not_time_off() -> None:
 )
 def test_how_much_one_needs_is_personal(real_bot: FaqBot, question: str, status: str) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # an aside on the asking names no one whose case is judged
+        (
+            "what is nanofat microneedling, and how deep do the needles go? sounds a bit scary "
+            "if I'm honest",
+            "answered",
+        ),
+        ("how big are the cannulas, a friend of mine says they're tiny", "answered"),
+        # ... while the asker's own case, beside one, still does
+        ("I was wondering if I can get nanofat with my lupus", "refused"),
+    ],
+)
+def test_asides_on_the_asking_are_not_personal(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question

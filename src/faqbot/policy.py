@@ -660,6 +660,23 @@ _TOLD = _words("told tell")
 # what a writer or teacher asks for ("give me a definition for my report", "for my lit review",
 # "asking for my readers"): the asker only as the one who will pass the answer on
 _ASK_FOR = _words("give tell explain show send")
+# turns of phrase in which the asker only comments on the asking ("sounds a bit medieval if I'm
+# honest", "is someone pulling my leg", "a friend of mine says they're tiny", "I can't keep up
+# with it all"): their words name no one whose case is judged
+_ASIDES = (
+    ("if", "i'm", "honest"),
+    ("if", "im", "honest"),
+    ("to", "be", "honest"),
+    ("pulling", "my", "leg"),
+    ("a", "friend", "of", "mine"),
+    ("i", "can't", "keep", "up"),
+    ("i", "cant", "keep", "up"),
+    ("i", "genuinely", "wondered"),
+    ("i", "was", "wondering"),
+    ("i've", "been", "reading"),
+    ("i'm", "still", "a", "bit", "lost"),
+)
+_ASIDE_STARTS = frozenset(a[0] for a in _ASIDES)
 # a clinician the question names, whose "his" or "her" is no one whose case is judged
 _CLINICIANS = _words("dr doctor surgeon surgeons doctors dermatologist professor prof")
 _THEIRS = _words("his her he she him")
@@ -676,16 +693,25 @@ def names_no_one_to_judge(question: str) -> bool:
     heard or read a claim ("where did nanofat originate, someone told me it started in belgium",
     "how long do results last, i read 3-5 yrs")? No one's situation is then to be judged, as in
     "people with ...". So are askers who only pass the answer on ("give me a definition for my
-    report", "asking for my readers"), and a clinician's "his" or "her" ("tell me about dr
-    tonnard and his clinic"). "my moms cheek", "her kids", "kids like me" and "i read
+    report", "asking for my readers"), a clinician's "his" or "her" ("tell me about dr
+    tonnard and his clinic"), and asides on the asking ("if I'm honest", "is someone pulling
+    my leg", ``_ASIDES``). "my moms cheek", "her kids", "kids like me" and "i read
     bruising lasts 2 weeks, mine has lasted 3" name someone. Read from the question as typed:
     tokens have their plurals folded ("moms" -> "mom")."""
     words = _RAW_WORD.findall(question.lower())
     exempt = False
     # "give me ..." passes the answer on only in a message that says what for ("my report")
     for_a_work = any(a == "my" and b in _WORKS for a, b in zip(words, words[1:], strict=False))
+    skip_to = 0  # words up to here belong to an aside (``_ASIDES``)
     for i, w in enumerate(words):
-        if w in _GROUPS and (i == 0 or words[i - 1] not in _POSSESSIVES):
+        if i < skip_to:
+            continue
+        aside = w in _ASIDE_STARTS and next(
+            (a for a in _ASIDES if tuple(words[i : i + len(a)]) == a), None
+        )
+        if aside:
+            exempt, skip_to = True, i + len(aside)
+        elif w in _GROUPS and (i == 0 or words[i - 1] not in _POSSESSIVES):
             exempt = True  # "breastfeeding moms", not "my kids"
         elif w in ("i", "i've", "ive") and (
             (i + 1 < len(words) and words[i + 1] in _HEARD)
