@@ -24,6 +24,7 @@ from faqbot.policy import (
     asks_if_it_works_for_me,
     asks_if_ok_for_me,
     asks_if_own_state_is_normal,
+    asks_if_suited,
     asks_in_general,
     asks_leave_after,
     asks_should_i,
@@ -1101,6 +1102,9 @@ def test_asks_if_it_works_for_me_needs_help_or_work_then_me() -> None:
     assert asks_if_it_works_for_me(["will", "nanofat", "help", "me"])
     assert asks_if_it_works_for_me(["would", "it", "work", "on", "me"])
     assert asks_if_it_works_for_me(["will", "fat_transfer", "work", "for", "me"])
+    assert asks_if_it_works_for_me(
+        ["does", "that", "change", "whether", "nanofat", "work", "for", "me"]
+    )
     # what it does, as the training set labels it, or for whom in general
     assert not asks_if_it_works_for_me(["will", "nanofat", "make", "my", "lip", "bigger"])
     assert not asks_if_it_works_for_me(["will", "nanofat", "help", "wrinkle"])
@@ -1172,3 +1176,44 @@ def test_asides_on_the_asking_are_not_personal(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question
+
+
+def test_asks_if_suited_needs_am_i_and_a_closing_for_this() -> None:
+    assert asks_if_suited(["i", "m", "70", "am", "i", "too", "old", "for", "this"])
+    assert asks_if_suited(["i", "am", "a", "smoker", "is", "that", "ok", "for", "it"])
+    assert not asks_if_suited(["am", "i", "too", "old", "to", "run"])
+    assert not asks_if_suited(["is", "nanofat", "good", "for", "this"])
+
+
+@pytest.mark.parametrize(
+    ("question", "status", "urgent"),
+    [
+        # a report dated "after" something, long enough not to be a keyword query
+        (
+            "having a hard time breathing after the anaesthetic wore off, is that from the "
+            "procedure",
+            "refused",
+            True,
+        ),
+        (
+            "chest feels tight after the sedation wore off, is that from the fat transfer",
+            "refused",
+            True,
+        ),
+        ("blindness after nanofat", "answered", False),
+        # the asker's own state after the procedure, then "does it ..."
+        (
+            "got a firm lump in my cheek after nanofat, does it need to be dissolved",
+            "refused",
+            False,
+        ),
+        # suited to the procedure left unnamed, whatever else the message names
+        ("I'm 58 and still compete in bodybuilding, am I too old for this", "refused", False),
+    ],
+)
+def test_own_reports_and_suitability(
+    real_bot: FaqBot, question: str, status: str, urgent: bool
+) -> None:
+    response = real_bot.ask(question)
+    assert response.status.value == status, question
+    assert (response.refusal is not None and response.refusal.urgent) == urgent, question

@@ -47,6 +47,8 @@ DEFAULT_THRESHOLD = 0.55
 NB_POWER = 0.5
 # Below this probability a question is taken as general even if it names an urgent sign.
 URGENT_MIN_PROBABILITY = 0.1
+# a report of an urgent sign dated "after" something is someone's situation from this many words
+REPORT_MIN_WORDS = 6
 
 
 class PolicyDataError(ValueError):
@@ -506,6 +508,7 @@ _JUDGE_IT = {
     ("could", "it"),
     ("does", "that"),
     ("does", "this"),
+    ("does", "it"),  # "i got a hard bump in my lip after nanofat, does it need to be dissolved"
 }
 
 
@@ -996,15 +999,17 @@ def asks_how_much_they_need(tokens: list[str]) -> bool:
 
 
 _EFFECT = _words("help work")
+_WHETHER = _words("do does whether")
 
 
 def asks_if_it_works_for_me(tokens: list[str]) -> bool:
     """Does the message ask whether it will work for the asker ("will nanofat help me", "would
-    it work on me", "will it work for me")? A modal, "help" or "work" within the next three
-    words, then "me" (or "on me", "for me"). "will nanofat make my lips bigger" asks what it
+    it work on me", "does that change whether nanofat works for me")? A modal, "does" or
+    "whether", "help" or "work" within the next three words, then "me" (or "on me", "for
+    me"). "will nanofat make my lips bigger" asks what it
     does, as the training set labels it."""
     for i, t in enumerate(tokens):
-        if t not in _MODALS:
+        if t not in _MODALS and t not in _WHETHER:
             continue
         for j in range(i + 1, min(i + 4, len(tokens))):
             after = tokens[j + 1 : j + 3]
@@ -1026,6 +1031,17 @@ def asks_whether_they_can_have_it(tokens: list[str]) -> bool:
     after his kidney transplant, can he do it")? In this chat that is the fat grafting,
     whatever other subject the message names (as with ``asks_to_have_it``)."""
     return bool(tokens) and tokens[-1] in _HAVING_IT and asks_whether_they(tokens)
+
+
+def asks_if_suited(tokens: list[str]) -> bool:
+    """Does the asker ask whether they suit the procedure, left unnamed ("I'm 61 and still
+    compete in powerlifting, am I too old for this")? "am I" (or "i am"), and the message ends
+    on "for this" or "for it". In this chat that is the fat grafting, whatever other subject
+    the message names (as with ``asks_to_have_it``)."""
+    asks = any(
+        (a, b) in (("am", "i"), ("i", "am")) for a, b in zip(tokens, tokens[1:], strict=False)
+    )
+    return asks and tokens[-2:] in (["for", "this"], ["for", "it"])
 
 
 def names_own_procedure(tokens: list[str]) -> bool:
@@ -1196,6 +1212,11 @@ class Policy:
             or happened_recently(toks)
             or goes_on(toks)
             or names_own_procedure(toks)  # "after her procedure": someone's, not in general
+            # a report dated to something ("having trouble breathing after the sedation wore
+            # off"), longer than a keyword query about a risk ("blindness after nanofat")
+            or (
+                len(toks) >= REPORT_MIN_WORDS and "after" in toks and reports_a_sign(question, toks)
+            )
         )
         if urgent_sign(toks) and (personal or situation):
             return Decision(True, "urgent_symptoms", True, p)

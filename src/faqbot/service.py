@@ -16,6 +16,7 @@ from .policy import (
     Decision,
     Policy,
     asks_if_ok_for_me,
+    asks_if_suited,
     asks_to_have_it,
     asks_what_suits_me,
     asks_whether_i,
@@ -462,6 +463,7 @@ class FaqBot:
             or asks_if_ok_for_me(toks)
             or asks_to_have_it(toks)
             or asks_whether_they_can_have_it(toks)
+            or asks_if_suited(toks)
             or _own_medicine(toks, scope)
         )
 
