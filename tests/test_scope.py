@@ -446,6 +446,7 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "can I get a refund if I'm not happy with my nanofat results",
         # one provider's reviews or whereabouts; taxes; training courses
         "are dr jones's reviews good for nanofat?",
+        "are Dr. Ben Talei's patient reviews any good?",  # "talei's" is two words
         "can i claim my nanofat on my taxes",
         "where can a nurse get certification in nanofat injection",
         # an insurer by name; buying the equipment

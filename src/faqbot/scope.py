@@ -491,7 +491,9 @@ class Scope:
         }
 
 
-PROVIDER_WINDOW = 4  # words between a provider and a provider_gaps word ("reviews like for dr")
+# words between a provider and a provider_gaps word ("reviews like for dr", "dr ben talei's patient
+# reviews": "talei's" is two words)
+PROVIDER_WINDOW = 5
 
 
 # A question's parts: sentences, a dash between words, a comma before a question word ("I work
