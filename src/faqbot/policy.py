@@ -1006,8 +1006,8 @@ def asks_if_it_works_for_me(tokens: list[str]) -> bool:
     """Does the message ask whether it will work for the asker ("will nanofat help me", "would
     it work on me", "does that change whether nanofat works for me")? A modal, "does" or
     "whether", "help" or "work" within the next three words, then "me" (or "on me", "for
-    me"). "will nanofat make my lips bigger" asks what it
-    does, as the training set labels it."""
+    me"). "will nanofat make my lips bigger" asks what it does, as the training set labels
+    it."""
     for i, t in enumerate(tokens):
         if t not in _MODALS and t not in _WHETHER:
             continue
@@ -1087,7 +1087,8 @@ def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
     """Does the message say the asker is on something the sources never name ("im on warfarin,
     ok for me to do it", "can i get nanofat while on accutane")? ``foreign`` holds the
     question's foreign words (``ScopeCheck.foreign``): "i'm on a budget" names no medicine.
-    ``FaqBot.decide`` refuses such a question when it names the asker: their own medicines."""
+    A message that opens with it ("on warfarin can i") says so too. ``FaqBot.decide`` refuses
+    such a question when it names the asker: their own medicines."""
     if tokens[:1] == ["on"] and not foreign.isdisjoint(tokens[1:4]):
         return True  # "on warfarin can i", "on accutane when nanofat": the asker, left unsaid
     return any(
@@ -1203,7 +1204,8 @@ class Policy:
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
         # but not when it is confident the question is general ("I read that fat grafting can
         # cause blindness, how rare is that?"), unless the message says when it started or
-        # that it goes on.
+        # that it goes on, speaks of someone's own procedure, or is a report dated "after"
+        # something.
         situation = (
             (
                 (not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks))

@@ -454,9 +454,10 @@ class FaqBot:
         """Does a message that names no word of this subject still speak of the asker's own
         procedure, left unnamed? A part ending on a bare "after" (``Scope.a_part_ends_after_it``),
         "my appt" (``names_own_procedure``), the asker's context then "ok for me"
-        (``asks_if_ok_for_me``), "can i do this" (``asks_to_have_it``), or a medicine the asker is
-        on (``_own_medicine``). In this chat that is the fat grafting, whatever other subject the
-        message names."""
+        (``asks_if_ok_for_me``), "can i do this" (``asks_to_have_it``), "my dad ..., can he do it"
+        (``asks_whether_they_can_have_it``), "am I too old for this" (``asks_if_suited``), or a
+        medicine the asker is on (``_own_medicine``). In this chat that is the fat grafting,
+        whatever other subject the message names."""
         return (
             self.scope.a_part_ends_after_it(question)
             or names_own_procedure(toks)
@@ -536,8 +537,8 @@ class FaqBot:
 
 
 def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
-    """Does the question (its tokens) name the asker and a medicine they are on
-    (``takes_a_medicine``)?"""
+    """Does the question (its tokens) name the asker, or open with the medicine ("on warfarin can
+    i"), and a medicine they are on (``takes_a_medicine``)?"""
     own = names_a_person(toks) or toks[:1] == ["on"]  # "on warfarin can i": the asker's
     return own and takes_a_medicine(toks, frozenset(scope.foreign))
 
