@@ -1013,58 +1013,11 @@ def test_asks_whether_they_names_someone_close_then_he_or_she() -> None:
     assert not asks_whether_they([])
 
 
-@pytest.mark.parametrize(
-    ("question", "status", "urgent"),
-    [
-        # someone close, then whether they can have it: the procedure, left unnamed
-        ("my uncle had a kidney transplant and takes tacrolimus, can he do it", "refused", False),
-        ("my brother is on dialysis, could he do it", "refused", False),
-        # what someone close should do before their own procedure
-        ("what should my husband avoid eating before his procedure", "refused", False),
-        ("can my wife use her retinol cream on the treated area", "refused", False),
-        ("should mum have nanofat at the same time as her knee surgery", "refused", False),
-        # an urgent sign after someone's own procedure is their present situation
-        (
-            "grandad is struggling to breathe after the liposuction part of his procedure",
-            "refused",
-            True,
-        ),
-        # someone close, but nothing about their own case
-        ("can my husband come to the consultation with me", "answered", False),
-        ("my sister read that nanofat lasts years, is that true", "answered", False),
-    ],
-)
-def test_someone_close_is_asked_about(
-    real_bot: FaqBot, question: str, status: str, urgent: bool
-) -> None:
-    response = real_bot.ask(question)
-    assert response.status.value == status, question
-    assert (response.refusal is not None and response.refusal.urgent) == urgent, question
-
-
 def test_asks_your_view_of_me_needs_the_asker_after_you_think() -> None:
     assert asks_your_view_of_me(["do", "you", "think", "i", "have", "enough", "fat"])
     assert asks_your_view_of_me(["do", "you", "think", "my", "skin", "is", "too", "thin"])
     assert not asks_your_view_of_me(["do", "you", "think", "nanofat", "work"])
     assert not asks_your_view_of_me(["you", "think"])
-
-
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        # what the bot thinks of the asker's own case: personal advice
-        ("I'm a size 6. Do you think I have enough fat for nanofat to be done?", "refused"),
-        ("so thin lol do you think i have enough fat for fat transfer", "refused"),
-        # someone close, asked about last
-        ("my husband wants to go back to the gym, how soon after fat transfer can he?", "refused"),
-        # what the bot thinks of the procedure
-        ("do you think nanofat works for acne scars", "answered"),
-    ],
-)
-def test_asking_for_a_view_of_ones_own_case_is_personal(
-    real_bot: FaqBot, question: str, status: str
-) -> None:
-    assert real_bot.ask(question).status.value == status, question
 
 
 def test_a_clinicians_his_or_her_is_no_one_to_judge(real_bot: FaqBot) -> None:
@@ -1081,21 +1034,6 @@ def test_an_asker_who_passes_the_answer_on_is_no_one_to_judge() -> None:
     # "give me" without a work it is for, or with the asker's own case beside it
     assert not names_no_one_to_judge("give me the right dose of arnica")
     assert not names_no_one_to_judge("for my blog: my scars are bad, what should i do")
-
-
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        ("can you give me a short definition of nanofat for my essay", "answered"),
-        ("complication rates of nanofat grafting (for my thesis)", "answered"),
-        ("how painful is nanofat on a scale of 1 to 10, asking for my followers", "answered"),
-        ("give me the right dose of arnica before my nanofat", "refused"),
-    ],
-)
-def test_questions_for_a_report_or_an_audience_are_answered(
-    real_bot: FaqBot, question: str, status: str
-) -> None:
-    assert real_bot.ask(question).status.value == status, question
 
 
 def test_asks_if_it_works_for_me_needs_help_or_work_then_me() -> None:
@@ -1144,40 +1082,6 @@ def test_asks_how_much_they_need_is_about_someone_and_not_time_off() -> None:
     assert not asks_how_much_they_need(["how", "much", "doe", "it", "cost"])
 
 
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        ("how many units of hyaluronidase do I need before nanofat", "refused"),
-        ("how many treatments is grandma going to need on her hands", "refused"),
-        ("how much arnica do i need after", "refused"),
-        ("how many days off work will i need after fat transfer", "answered"),
-        ("how many sessions do people usually need", "answered"),
-    ],
-)
-def test_how_much_one_needs_is_personal(real_bot: FaqBot, question: str, status: str) -> None:
-    assert real_bot.ask(question).status.value == status, question
-
-
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        # an aside on the asking names no one whose case is judged
-        (
-            "what is nanofat microneedling, and how deep do the needles go? sounds a bit scary "
-            "if I'm honest",
-            "answered",
-        ),
-        ("how big are the cannulas, a friend of mine says they're tiny", "answered"),
-        # ... while the asker's own case, beside one, still does
-        ("I was wondering if I can get nanofat with my lupus", "refused"),
-    ],
-)
-def test_asides_on_the_asking_are_not_personal(
-    real_bot: FaqBot, question: str, status: str
-) -> None:
-    assert real_bot.ask(question).status.value == status, question
-
-
 def test_asks_if_suited_needs_am_i_and_a_closing_for_this() -> None:
     assert asks_if_suited(["i", "m", "70", "am", "i", "too", "old", "for", "this"])
     assert asks_if_suited(["i", "am", "a", "smoker", "is", "that", "ok", "for", "it"])
@@ -1185,35 +1089,82 @@ def test_asks_if_suited_needs_am_i_and_a_closing_for_this() -> None:
     assert not asks_if_suited(["is", "nanofat", "good", "for", "this"])
 
 
-@pytest.mark.parametrize(
-    ("question", "status", "urgent"),
-    [
-        # a report dated "after" something, long enough not to be a keyword query
-        (
-            "having a hard time breathing after the anaesthetic wore off, is that from the "
-            "procedure",
-            "refused",
-            True,
-        ),
-        (
-            "chest feels tight after the sedation wore off, is that from the fat transfer",
-            "refused",
-            True,
-        ),
-        ("blindness after nanofat", "answered", False),
-        # the asker's own state after the procedure, then "does it ..."
-        (
-            "got a firm lump in my cheek after nanofat, does it need to be dissolved",
-            "refused",
-            False,
-        ),
-        # suited to the procedure left unnamed, whatever else the message names
-        ("I'm 58 and still compete in bodybuilding, am I too old for this", "refused", False),
-    ],
-)
-def test_own_reports_and_suitability(
-    real_bot: FaqBot, question: str, status: str, urgent: bool
-) -> None:
+# The request's form, whatever the classifier says (this session's rules): each row is a question,
+# the status it must get and whether it is flagged urgent.
+BY_FORM = [
+    # someone close, then whether they can have it: the procedure, left unnamed
+    ("my uncle had a kidney transplant and takes tacrolimus, can he do it", "refused", False),
+    ("my brother is on dialysis, could he do it", "refused", False),
+    # what someone close should do before their own procedure
+    ("what should my husband avoid eating before his procedure", "refused", False),
+    ("can my wife use her retinol cream on the treated area", "refused", False),
+    ("should mum have nanofat at the same time as her knee surgery", "refused", False),
+    # an urgent sign after someone's own procedure is their present situation
+    (
+        "grandad is struggling to breathe after the liposuction part of his procedure",
+        "refused",
+        True,
+    ),
+    # someone close, but nothing about their own case
+    ("can my husband come to the consultation with me", "answered", False),
+    ("my sister read that nanofat lasts years, is that true", "answered", False),
+    # what the bot thinks of the asker's own case: personal advice
+    ("I'm a size 6. Do you think I have enough fat for nanofat to be done?", "refused", False),
+    ("so thin lol do you think i have enough fat for fat transfer", "refused", False),
+    # someone close, asked about last
+    (
+        "my husband wants to go back to the gym, how soon after fat transfer can he?",
+        "refused",
+        False,
+    ),
+    # what the bot thinks of the procedure
+    ("do you think nanofat works for acne scars", "answered", False),
+    # an asker who passes the answer on; "give me" alone still asks for the asker
+    ("can you give me a short definition of nanofat for my essay", "answered", False),
+    ("complication rates of nanofat grafting (for my thesis)", "answered", False),
+    ("how painful is nanofat on a scale of 1 to 10, asking for my followers", "answered", False),
+    ("give me the right dose of arnica before my nanofat", "refused", False),
+    # how many or how much someone needs; time off and people in general are general
+    ("how many units of hyaluronidase do I need before nanofat", "refused", False),
+    ("how many treatments is grandma going to need on her hands", "refused", False),
+    ("how much arnica do i need after", "refused", False),
+    ("how many days off work will i need after fat transfer", "answered", False),
+    ("how many sessions do people usually need", "answered", False),
+    # an aside on the asking names no one whose case is judged
+    (
+        "what is nanofat microneedling, and how deep do the needles go? sounds a bit scary "
+        "if I'm honest",
+        "answered",
+        False,
+    ),
+    ("how big are the cannulas, a friend of mine says they're tiny", "answered", False),
+    # ... while the asker's own case, beside one, still does
+    ("I was wondering if I can get nanofat with my lupus", "refused", False),
+    # a report dated "after" something, long enough not to be a keyword query
+    (
+        "having a hard time breathing after the anaesthetic wore off, is that from the procedure",
+        "refused",
+        True,
+    ),
+    (
+        "chest feels tight after the sedation wore off, is that from the fat transfer",
+        "refused",
+        True,
+    ),
+    ("blindness after nanofat", "answered", False),
+    # the asker's own state after the procedure, then "does it ..."
+    (
+        "got a firm lump in my cheek after nanofat, does it need to be dissolved",
+        "refused",
+        False,
+    ),
+    # suited to the procedure left unnamed, whatever else the message names
+    ("I'm 58 and still compete in bodybuilding, am I too old for this", "refused", False),
+]
+
+
+@pytest.mark.parametrize(("question", "status", "urgent"), BY_FORM)
+def test_personal_by_form(real_bot: FaqBot, question: str, status: str, urgent: bool) -> None:
     response = real_bot.ask(question)
     assert response.status.value == status, question
     assert (response.refusal is not None and response.refusal.urgent) == urgent, question
