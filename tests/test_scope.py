@@ -635,3 +635,29 @@ def test_a_question_then_a_comment_after_a_comma_is_answered(real_bot) -> None: 
 )
 def test_kinds_of_people_are_no_other_subject(real_bot, question: str, status: str) -> None:  # type: ignore[no-untyped-def]
     assert real_bot.ask(question).status.value == status, question
+
+
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # only the question's frame matches ("how long ... last", "how many ... time"), and a
+        # word no source uses says what it is about
+        ("how long does a phone battery last", "no_match"),
+        ("how many time zones are there in canada", "no_match"),
+        # the frame alone, about the procedure left unnamed; a word of substance matched
+        ("how long does it last", "answered"),
+        ("how much time off work do people need", "answered"),
+    ],
+)
+def test_an_answer_needs_more_than_the_question_frame(real_bot, question: str, status: str) -> None:  # type: ignore[no-untyped-def]
+    assert real_bot.ask(question).status.value == status, question
+
+
+def test_unknown_content_words_are_common_english_the_sources_never_use(real_bot) -> None:  # type: ignore[no-untyped-def]
+    scope = real_bot.scope
+    assert scope.unknown_content(scope.normalize("how long does a phone battery last")) == [
+        "battery"
+    ]
+    # slips and everyday words are left out; so are the sources' own words
+    assert scope.unknown_content(scope.normalize("peeple usualy go to school")) == []
+    assert scope.unknown_content(scope.normalize("how long does the swelling last")) == []

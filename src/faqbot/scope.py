@@ -283,6 +283,25 @@ class Scope:
             for t in toks
         )
 
+    def unknown_content(self, toks: list[str]) -> list[str]:
+        """The English content words of a text that neither the sources nor the entries use in
+        any form and that are too common to be foreign words ("russia", "zones", "battery";
+        ``UNKNOWN_ZIPF``): they still say the text is about something of its own. Slips (rare
+        in English: "peeple", "usualy") and everyday words ("school", "home") are left out."""
+        lo, hi = UNKNOWN_ZIPF
+        return [
+            t
+            for t in toks
+            if t not in self.vocabulary
+            and t not in STOP_WORDS
+            and t not in _NEVER_FOREIGN
+            and t not in self.neutral
+            and len(t) >= 3
+            and t.isalpha()
+            and lo <= zipf(t) < hi
+            and not self._related_form(t)
+        ]
+
     def _uses_a_specific_word(self, toks: list[str]) -> bool:
         """Does a part use an anchor, or a word of the sources or entries as rare in English as a
         foreign word ("harvest", "donor", "implant"; not "recovery", "treatment" or "surgery")?
@@ -494,6 +513,9 @@ class Scope:
 # words between a provider and a provider_gaps word ("reviews like for dr", "dr ben talei's patient
 # reviews": "talei's" is two words)
 PROVIDER_WINDOW = 5
+# how common a word must be in English (Zipf) to count as a text's own content word in
+# ``Scope.unknown_content``: rarer ones are slips or foreign words, commoner ones everyday words
+UNKNOWN_ZIPF = (3.0, 5.5)
 
 
 # A question's parts: sentences, a dash between words, a comma before a question word ("I work

@@ -28,10 +28,13 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine
+from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine, zipf
 from .settings import Settings
 from .spelling import Speller
 
+# matched words at least this common in English (Zipf) say nothing of what a question is about
+# ("how", "many", "time"; not "cost", "results" or "swelling"): ``FaqBot._frame_only``
+GENERIC_ZIPF = 5.5
 # a question comparing another treatment with fat may be answered by any of this many best entries
 COMPARISON_CANDIDATES = 3
 # words that make a question naming another treatment a comparison (normalised tokens)
@@ -340,9 +343,23 @@ class FaqBot:
         """The ranking that answers ``text``: :meth:`_rank`, unless the text is about a health
         condition rather than this subject."""
         ranking = self._rank(text, scope, top_k, anchored)
-        if self._about_a_condition(text, ranking, scope):
+        if self._about_a_condition(text, ranking, scope) or self._frame_only(
+            text, ranking, anchored
+        ):
             return Ranking(False, None, [], [])
         return ranking
+
+    def _frame_only(self, text: str, ranking: Ranking, anchored: bool) -> bool:
+        """Does an answer rest only on the question's frame? "how many time zones does russia
+        have" matches the entry on how many sessions people need through "how many" and "time"
+        alone, while "russia" and "zones", words no source or entry uses, say what it is about.
+        A question that does not name this subject, whose matched words are all common English
+        (``GENERIC_ZIPF``) and which has such a word of its own, gets no answer."""
+        if anchored or ranking.best is None:
+            return False
+        if any(any(zipf(w) < GENERIC_ZIPF for w in t.split()) for t in ranking.matched_terms):
+            return False  # a word of some substance matched ("swelling", "dark circles")
+        return bool(self.scope.unknown_content(self.scope.normalize(text)))
 
     def _about_a_condition(self, question: str, ranking: Ranking, scope: ScopeCheck) -> bool:
         """Is the question about a health condition itself? "what causes type 2 diabetes" finds
