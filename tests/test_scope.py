@@ -568,34 +568,6 @@ def test_forum_shorthand_nf_names_nanofat(real_bot) -> None:  # type: ignore[no-
     assert short.answer.id == real_bot.ask("how bad is the bruising after nanofat").answer.id
 
 
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        # who the question is about, then a question in this subject's own words
-        (
-            "patients with stubborn love handles - is slimming the donor area a side benefit",
-            "answered",
-        ),
-        (
-            "for frail seniors who dread general anaesthesia, is the harvest done under local",
-            "answered",
-        ),
-        # the same shape, but the question after the description could be about anything:
-        # the description names the subject
-        ("for patients with vertigo - what is the best treatment", "no_match"),
-        ("people with a sprained ankle - how long is the recovery", "no_match"),
-        # the foreign word is in the question itself
-        ("people with bunions, how long does recovery from bunion surgery take", "no_match"),
-    ],
-)
-def test_a_description_of_people_is_context_before_a_specific_question(
-    real_bot,
-    question: str,
-    status: str,  # type: ignore[no-untyped-def]
-) -> None:
-    assert real_bot.ask(question).status.value == status, question
-
-
 def test_baldness_is_hair_loss(real_bot) -> None:  # type: ignore[no-untyped-def]
     """The entry on hair loss also speaks of baldness (its alternates), so "going bald" is no
     foreign subject and a question about baldness finds it."""
@@ -623,33 +595,41 @@ def test_a_question_then_a_comment_after_a_comma_is_answered(real_bot) -> None: 
     assert response.answer.id == "basics-what-is-nanofat-grafting"
 
 
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        # who the general question is about: neutral words (scope.yaml), not another subject
-        ("do golfers who are out in the sun a lot lose their results faster?", "answered"),
-        # the same words in a question about another subject
-        ("what do vegetarians eat for protein", "no_match"),
-        ("best running shoes for marathon runners", "no_match"),
-    ],
-)
-def test_kinds_of_people_are_no_other_subject(real_bot, question: str, status: str) -> None:  # type: ignore[no-untyped-def]
-    assert real_bot.ask(question).status.value == status, question
+# Who or what a question is about (this session's scope rules): each row is a question and the
+# status it must get.
+ABOUT = [
+    # who the question is about, then a question in this subject's own words
+    (
+        "patients with stubborn love handles - is slimming the donor area a side benefit",
+        "answered",
+    ),
+    (
+        "for frail seniors who dread general anaesthesia, is the harvest done under local",
+        "answered",
+    ),
+    # the same shape, but the question after the description could be about anything:
+    # the description names the subject
+    ("for patients with vertigo - what is the best treatment", "no_match"),
+    ("people with a sprained ankle - how long is the recovery", "no_match"),
+    # the foreign word is in the question itself
+    ("people with bunions, how long does recovery from bunion surgery take", "no_match"),
+    # who the general question is about: neutral words (scope.yaml), not another subject
+    ("do golfers who are out in the sun a lot lose their results faster?", "answered"),
+    # the same words in a question about another subject
+    ("what do vegetarians eat for protein", "no_match"),
+    ("best running shoes for marathon runners", "no_match"),
+    # only the question's frame matches ("how long ... last", "how many ... time"), and a
+    # word no source uses says what it is about
+    ("how long does a phone battery last", "no_match"),
+    ("how many time zones are there in canada", "no_match"),
+    # the frame alone, about the procedure left unnamed; a word of substance matched
+    ("how long does it last", "answered"),
+    ("how much time off work do people need", "answered"),
+]
 
 
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        # only the question's frame matches ("how long ... last", "how many ... time"), and a
-        # word no source uses says what it is about
-        ("how long does a phone battery last", "no_match"),
-        ("how many time zones are there in canada", "no_match"),
-        # the frame alone, about the procedure left unnamed; a word of substance matched
-        ("how long does it last", "answered"),
-        ("how much time off work do people need", "answered"),
-    ],
-)
-def test_an_answer_needs_more_than_the_question_frame(real_bot, question: str, status: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("question", "status"), ABOUT)
+def test_what_a_question_is_about(real_bot, question: str, status: str) -> None:  # type: ignore[no-untyped-def]
     assert real_bot.ask(question).status.value == status, question
 
 

@@ -682,7 +682,9 @@ _ASIDES = (
 _ASIDE_STARTS = frozenset(a[0] for a in _ASIDES)
 # a clinician the question names, whose "his" or "her" is no one whose case is judged
 _CLINICIANS = _words("dr doctor surgeon surgeons doctors dermatologist professor prof")
-_THEIRS = _words("his her he she him")
+# someone spoken of again as "he", "she", "his" ... (a clinician's here; someone close in
+# ``asks_whether_they``)
+_THEM = _words("he she him her his")
 _WORKS = _words(
     "report essay thesis dissertation article paper review lit blog project presentation "
     "assignment class course section notes slides readers audience followers students "
@@ -727,7 +729,7 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "could you give me a definition ..."
         elif w == "my" and i + 1 < len(words) and words[i + 1] in _WORKS:
             exempt = True  # "... for my lit review"
-        elif w in _THEIRS and not _CLINICIANS.isdisjoint(words[max(0, i - 4) : i]):
+        elif w in _THEM and not _CLINICIANS.isdisjoint(words[max(0, i - 4) : i]):
             exempt = True  # "tell me about dr tonnard and his clinic": the clinician's
         elif w in _PERSON or w.split("'")[0] in _PERSON:
             return False
@@ -930,10 +932,9 @@ def asks_to_have_it(tokens: list[str]) -> bool:
 _OWN = _POSSESSIVES - {"your"}
 _OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
 
-# someone the asker knows, as a question about their case names them ("my dad", "her husband"),
-# and the words that speak of them again ("... use her retinol cream")
+# someone the asker knows, as a question about their case names them ("my dad", "her husband");
+# ``_THEM`` are the words that speak of them again ("... use her retinol cream")
 _KIN = _PERSON - _words("i im ive id me my mine myself we our ours us he she him her his hers")
-_THEM = _words("he she him her his")
 # whose needs a question asks about: the asker or someone close
 _PEOPLE_ASKED_FOR = _words("i we he she") | _KIN
 

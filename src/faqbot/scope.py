@@ -293,14 +293,21 @@ class Scope:
             t
             for t in toks
             if t not in self.vocabulary
-            and t not in STOP_WORDS
-            and t not in _NEVER_FOREIGN
-            and t not in self.neutral
-            and len(t) >= 3
-            and t.isalpha()
+            and self._content_word(t)
             and lo <= zipf(t) < hi
             and not self._related_form(t)
         ]
+
+    def _content_word(self, t: str) -> bool:
+        """Can a token say what a message is about: not a stop, shorthand or neutral word, at
+        least three letters (a synonyms.yaml group head such as "fat_transfer" counts)?"""
+        return (
+            t not in STOP_WORDS
+            and t not in _NEVER_FOREIGN
+            and t.replace("_", "").isalpha()
+            and len(t) >= 3
+            and t not in self.neutral
+        )
 
     def _uses_a_specific_word(self, toks: list[str]) -> bool:
         """Does a part use an anchor, or a word of the sources or entries as rare in English as a
@@ -345,11 +352,15 @@ class Scope:
         # the question after it asks about something specific to this subject ("... the
         # harvest"), not in words any subject uses ("people with tinnitus - what is the best
         # treatment")
-        specific = self._uses_a_specific_word(last)
+        specific: bool | None = None  # worked out once, and only for a description of people
         context: set[str] = set()
         for part in earlier:
             toks = self.normalize(part)
-            if _FIRST_PERSON.match(part) or (specific and _describes_people(toks)):
+            first_person = bool(_FIRST_PERSON.match(part))
+            describes = not first_person and _describes_people(toks)
+            if describes and specific is None:
+                specific = self._uses_a_specific_word(last)
+            if first_person or (describes and specific):
                 context.update(
                     t
                     for i, t in enumerate(toks)
@@ -440,13 +451,7 @@ class Scope:
         seconded = False
         content = False  # a word that says what the message is about
         for t in toks:
-            if (
-                t in STOP_WORDS
-                or t in _NEVER_FOREIGN
-                or not t.replace("_", "").isalpha()  # a synonyms.yaml group head counts
-                or len(t) < 3
-                or t in self.neutral
-            ):
+            if not self._content_word(t):
                 continue
             z = zipf(t)
             content = True

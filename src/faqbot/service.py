@@ -410,8 +410,8 @@ class FaqBot:
         sound urgent or it speaks of the asker's procedure without naming it
         (``_about_own_procedure``: a part ending on a bare "after", "my appt", "i have a
         pacemaker ok for me"), nor when it is about paying (``scope.yaml``'s ``business``: "can
-        i use my hsa for nanofat"), nor when the asker speaks of themselves and then asks an impersonal
-        question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
+        i use my hsa for nanofat"), nor when the asker speaks of themselves and then asks an
+        impersonal question ("I have a burn scar on my arm. Do fat grafts help burn scars?",
         ``Policy.general_question``; not "... will it work on me?" or "... is that normal?").
         A question that uses no word of this subject but that an entry answers
         ("at 72 am i too old for this": "this" is the procedure) is about this one. A question
