@@ -217,8 +217,37 @@ def test_chat_fillers_are_no_features() -> None:
     assert WordAnalyzer.features(toks) == ["nanofat", "is nanofat"]
 
 
+def test_hedges_are_no_features() -> None:
+    from faqbot.features import Normalizer, WordAnalyzer
+
+    plain = WordAnalyzer.features(Normalizer()("could you explain what nanofat grafting is"))
+    hedged = Normalizer()(
+        "sorry, maybe a dumb question: could you kindly explain what nanofat grafting is"
+    )
+    assert WordAnalyzer.features(hedged) == plain
+
+
+def test_no_hedge_is_a_word_an_entry_uses(real_bot: FaqBot) -> None:
+    """Hedges are dropped from entries too: one that an entry uses (as "guys" in "do guys get
+    fat grafting") would take a meaning away from it."""
+    from faqbot.features import HEDGES
+
+    words: set[str] = set()
+    for entry in real_bot.kb.entries:
+        for text in (entry.question, *entry.alternates, entry.answer):
+            words.update(real_bot.scope.normalize(text))
+    assert sorted(HEDGES & words) == []
+
+
 @pytest.mark.parametrize(
-    "question", ["yo so what is nanofat lol", "ngl idk what nanofat even is tbh"]
+    "question",
+    [
+        "yo so what is nanofat lol",
+        "ngl idk what nanofat even is tbh",
+        "ok maybe a dumb question but what even is nanofat",
+        "could you kindly explain what nanofat grafting actually is",
+        "sorry if this is a silly question but what is nanofat exactly",
+    ],
 )
 def test_chat_fillers_do_not_bury_a_plain_question(real_bot: FaqBot, question: str) -> None:
     """Fillers no entry uses would count as unknown words and lower every score."""

@@ -13,59 +13,102 @@ from functools import lru_cache
 
 from .text import fold, tokens
 
+# Hedges, politeness and talk about the asking itself ("maybe a dumb question but what is
+# nanofat", "could you kindly explain ...", "sorry, I have heard ..."): they say nothing of the
+# topic, and each one, unknown to every entry, would weigh as the rarest word. Singular forms
+# only, so that none of them changes how a plural is folded; no entry uses any of them (a test
+# checks), so dropping them takes nothing from an entry.
+HEDGES = frozenset(
+    [
+        "maybe",
+        "perhaps",
+        "probably",
+        "possibly",
+        "hopefully",
+        "honestly",
+        "seriously",
+        "literally",
+        "truly",
+        "kindly",
+        "sorry",
+        "apology",
+        "pardon",
+        "excuse",
+        "dear",
+        "folk",
+        "dumb",
+        "silly",
+        "stupid",
+        "daft",
+        "naive",
+        "noob",
+        "newbie",
+        "clueless",
+        "wonder",
+        "guess",
+        "bother",
+        "understand",
+        "hear",
+        "heard",
+    ]
+)
+
 # Chat fillers and shorthand ("yo what even is nanofat lol", "do u need a surgeon or nah"): no
 # entry uses them, so as features they would only count as unknown words and lower every score.
 # They are dropped before word pairs are formed.
-CHAT_FILLERS = frozenset(
-    [
-        "yo",
-        "lol",
-        "lmao",
-        "omg",
-        "tbh",
-        "ngl",
-        "haha",
-        "hahaha",
-        "idk",
-        "u",
-        "ur",
-        "r",
-        "ya",
-        "bc",
-        "cuz",
-        "coz",
-        "wat",
-        "wut",
-        "nah",
-        "tho",
-        "rn",
-        "fr",
-        "lowkey",
-        "btw",
-        "imo",
-        "pls",
-        "plz",
-        "thx",
-        "ty",
-        "um",
-        "uh",
-        "hmm",
-        "yeah",
-        "yep",
-        "yea",
-        # the same in Nigerian Pidgin ("how long the result go last sef", "why dem dey call it")
-        # and a Spanish greeting and thanks around an English question
-        "dey",
-        "dem",
-        "wetin",
-        "sef",
-        "abeg",
-        "wey",
-        "oya",
-        "abi",
-        "hola",
-        "gracias",
-    ]
+CHAT_FILLERS = (
+    frozenset(
+        [
+            "yo",
+            "lol",
+            "lmao",
+            "omg",
+            "tbh",
+            "ngl",
+            "haha",
+            "hahaha",
+            "idk",
+            "u",
+            "ur",
+            "r",
+            "ya",
+            "bc",
+            "cuz",
+            "coz",
+            "wat",
+            "wut",
+            "nah",
+            "tho",
+            "rn",
+            "fr",
+            "lowkey",
+            "btw",
+            "imo",
+            "pls",
+            "plz",
+            "thx",
+            "ty",
+            "um",
+            "uh",
+            "hmm",
+            "yeah",
+            "yep",
+            "yea",
+            # the same in Nigerian Pidgin ("how long the result go last sef", "why dem dey call it")
+            # and a Spanish greeting and thanks around an English question
+            "dey",
+            "dem",
+            "wetin",
+            "sef",
+            "abeg",
+            "wey",
+            "oya",
+            "abi",
+            "hola",
+            "gracias",
+        ]
+    )
+    | HEDGES
 )
 
 # Function words that carry no topic. Words that carry intent ("how", "long", "much", "when",
