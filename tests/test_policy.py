@@ -653,14 +653,23 @@ def test_personal_questions_about_another_subject_are_not_refused(
     assert real_bot.ask(question).status.value == "no_match"
 
 
-@pytest.mark.parametrize("question", ["at 72 am i too old for this", "i'm 72, am i too old for it"])
-def test_personal_questions_an_entry_answers_are_refused_without_a_subject_word(
+@pytest.mark.parametrize(
+    "question",
+    [
+        "at 72 am i too old for this",
+        "i'm 72, am i too old for it",
+        "im 60 will it work on me",
+        "my daughter 19 wants it, should she",
+    ],
+)
+def test_personal_questions_are_refused_without_a_subject_word(
     real_bot: FaqBot, question: str
 ) -> None:
-    """The words "it" and "this" name no subject, so the scope check finds no word of it, yet the
-    knowledge base answers the question: it is about this subject after all, and personal."""
+    """The words "it" and "this" name no subject, so the scope check finds no word of it; but
+    nor does the question name another subject with a word of its own: in this chat "it" is the
+    procedure, and the question is personal."""
     decision, scope = real_bot.decide(question)
-    assert scope.other_subject
+    assert not scope.domain and not scope.other_subject
     assert decision.refuse and decision.reason == "personal_advice"
     assert real_bot.ask(question).status.value == "refused"
 

@@ -154,6 +154,9 @@ class ScopeCheck:
     content: bool = True
     gaps: tuple[str, ...] = ()  # subjects the sources never cover ("insurance"), as named
     business: bool = False  # one of the gaps is about paying or paperwork, not health
+    # has a content word that neither the sources nor the entries use in any form and that is
+    # no slip on one of theirs ("router", "cat", "car")
+    unfamiliar: bool = True
 
     @property
     def comparator(self) -> bool:
@@ -175,11 +178,12 @@ class ScopeCheck:
 
     @property
     def other_subject(self) -> bool:
-        """Uses no word of this subject: "how do I reset my router" and "my cat won't eat, what
-        should I do?" are not medical questions about this knowledge base, whoever they are
-        about. A message of no such word ("what would you recommend for me") names no other
+        """Uses no word of this subject and a word of its own: "how do I reset my router" and
+        "my cat won't eat, what should I do?" are not medical questions about this knowledge
+        base, whoever they are about. A message of no word of its own ("what would you recommend
+        for me", "im 60 will it work on me": "it" is the procedure in this chat) names no other
         subject."""
-        return not self.domain and self.content
+        return not self.domain and self.content and self.unfamiliar
 
 
 def ends_after_it(tokens: Sequence[str]) -> bool:
@@ -450,6 +454,7 @@ class Scope:
         # a word of the subject besides the weak anchor's own ("harvest" + "belly", not "moon")
         seconded = False
         content = False  # a word that says what the message is about
+        unfamiliar = False  # a word of its own (``ScopeCheck.unfamiliar``)
         for t in toks:
             if not self._content_word(t):
                 continue
@@ -463,13 +468,12 @@ class Scope:
                 # unknown to English: most likely a slip on one of this subject's words
                 # ("swelingg"), so the question is not taken for another subject
                 domain = True
-            elif (
-                0.0 < z < self.config.foreign_zipf
-                and t not in foreign
-                and not self._related_form(t)
-                and not self._slip(t, z)
-            ):
-                foreign.append(t)
+            elif self._related_form(t) or self._slip(t, z):
+                pass  # "safely" is a form of "safe", "usualy" a slip on "usually"
+            else:
+                unfamiliar = True
+                if 0.0 < z < self.config.foreign_zipf and t not in foreign:
+                    foreign.append(t)
         if foreign and not anchored:
             foreign = self._beyond_context(question, foreign)
         # a weak anchor names the subject only when nothing in the question names another one
@@ -496,6 +500,7 @@ class Scope:
             small_talk=_small_talk(toks),
             gaps=tuple(sorted(gaps)),
             business=business,
+            unfamiliar=unfamiliar,
         )
 
     def _about_a_provider(self, question: str) -> set[str]:
