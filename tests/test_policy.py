@@ -158,6 +158,10 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         "is nanofat painful?? I have a terrible pain threshold",
         # "got" in a question about people in general
         "if you got a fever after fat transfer what does it mean",
+        # "sudden" in what the asker heard, "still" of people in general
+        "I heard fat injections can cause sudden blindness, is that true?",
+        "since blindness is a risk, why do people still get fat grafting",
+        "do patients still get blurry vision after nanofat",
         # stiff skin is not a stiff neck with a headache
         "my grandad's neck skin is stiff after radiotherapy, is nanofat used on radiated skin?",
     ],
@@ -175,6 +179,13 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
         "chest pain and short of breath after fat transfer",
         "eye pain and cant see well after fat injection",
         "blurry vision after fat injection under eye help",
+        # five words dated "after", or a report dated to now
+        "short of breath after lipo",
+        "calf swollen painful after liposuction",
+        "sudden double vision after nanofat",
+        "morning fat injection in forehead, now skin look grey, cold to touch, what happening",
+        # two colours of a skin starved of blood
+        "help please, tip of nose after fat injection is pale like paper and now blueish",
     ],
 )
 def test_a_reported_urgent_sign_is_urgent_without_a_pronoun(
@@ -192,6 +203,14 @@ def test_an_urgent_sign_in_a_keyword_query_is_not_urgent(real_bot: FaqBot, quest
     """Keyword queries look like reports too: the classifier floor, or a word about chances,
     keeps them general."""
     assert not real_bot.policy.decide(question).refuse, question
+
+
+def test_an_urgent_sign_dated_to_now_beside_the_asker_is_urgent(real_bot: FaqBot) -> None:
+    """A question, not a report, and the classifier is unsure; but "suddenly" beside "i" dates
+    the sign to the asker's present."""
+    question = "suddenly i see double after nanofat under eye, it is emergency?"
+    d = real_bot.policy.decide(question)
+    assert d.probability < URGENT_MIN_PROBABILITY and d.urgent, d
 
 
 def test_an_urgent_sign_that_started_recently_is_urgent_below_the_floor(real_bot: FaqBot) -> None:
@@ -215,6 +234,7 @@ def test_goes_on_says_a_state_continues() -> None:
     assert goes_on(["bleeding", "hasnt", "stopped"])
     assert goes_on(["it", "won", "t", "stop", "bleeding"])
     assert not goes_on(["doe", "bleeding", "stop", "after", "nanofat"])
+    assert not goes_on(["why", "do", "people", "still", "get", "fat_transfer"])
 
 
 @pytest.mark.parametrize(

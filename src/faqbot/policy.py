@@ -48,7 +48,7 @@ NB_POWER = 0.5
 # Below this probability a question is taken as general even if it names an urgent sign.
 URGENT_MIN_PROBABILITY = 0.1
 # a report of an urgent sign dated "after" something is someone's situation from this many words
-REPORT_MIN_WORDS = 6
+REPORT_MIN_WORDS = 5
 
 
 class PolicyDataError(ValueError):
@@ -374,12 +374,14 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     (_words("under_eye"), _words("shut")),  # "under eyes" is one token after synonyms.yaml
     # skin colour after an injection
     (
-        _words("white pale purple blue grey gray dark patchy black"),
+        _words("white pale purple blue grey gray dark patchy black bluish blueish greyish grayish"),
         _words(
             "went turned turning gone going became becoming changed changing cold spreading numb "
             "net"
         ),
     ),
+    # two colours of a skin starved of blood ("pale like paper and now blueish")
+    (_words("white pale"), _words("blue bluish blueish purple purplish grey gray greyish grayish")),
     # bleeding that does not stop
     (
         _words("bleeding bleed bleeds bled blood"),
@@ -451,6 +453,13 @@ def _near(tokens: list[str], a: frozenset[str], b: frozenset[str]) -> bool:
 
 
 _PAIN_TRAIT = _words("tolerance threshold")
+# Words that date a sign's onset to now: in a report ("sudden double vision after nanofat") the
+# sign is someone's present state, however unsure the classifier is; so it is beside the asker
+# when the word can only be a date ("suddenly i see double after nanofat, is it emergency?"),
+# not "sudden" ("I heard fat injections can cause sudden blindness, is that true?") or "now".
+_ONSET = _words("sudden suddenly now today tonight yesterday currently ago since")
+_ONSET_DATES = _words("suddenly today tonight yesterday ago")
+_ASKER = _words("i im me my")
 # Words that put the sign in someone's present situation rather than in a general question.
 _SITUATION = _words(
     "i im me my mine myself we our she he her his him they their them suddenly sudden now today "
@@ -571,10 +580,18 @@ def _years_back(tokens: list[str]) -> bool:
     )
 
 
+# people in general: after them "still" means "even so" ("why do people still get fat grafting")
+_PEOPLE_IN_GENERAL = _words("people patient surgeon doctor clinic")
+
+
 def goes_on(tokens: list[str]) -> bool:
     """Does the message say a state goes on ("donor site keeps bleeding through the
-    bandage", "bleeding hasnt stopped"), and not since years back?"""
-    return not _ONGOING.isdisjoint(tokens) and not _years_back(tokens)
+    bandage", "bleeding hasnt stopped"), not of people in general ("why do people still get
+    it") and not since years back?"""
+    return any(
+        t in _ONGOING and not (i > 0 and tokens[i - 1] in _PEOPLE_IN_GENERAL)
+        for i, t in enumerate(tokens)
+    ) and not _years_back(tokens)
 
 
 # words with which a comment asks after all ("... want to know if it's ok for me")
@@ -1219,6 +1236,13 @@ class Policy:
             # off"), longer than a keyword query about a risk ("blindness after nanofat")
             or (
                 len(toks) >= REPORT_MIN_WORDS and "after" in toks and reports_a_sign(question, toks)
+            )
+            or (
+                not _years_back(toks)  # "still blotchy from radiation years ago"
+                and (
+                    (not _ONSET.isdisjoint(toks) and reports_a_sign(question, toks))
+                    or (not _ONSET_DATES.isdisjoint(toks) and not _ASKER.isdisjoint(toks))
+                )
             )
         )
         if urgent_sign(toks) and (personal or situation):
