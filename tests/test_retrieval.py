@@ -280,3 +280,20 @@ def test_pidgin_function_words_do_not_name_another_subject(real_bot: FaqBot) -> 
     response = real_bot.ask(question)
     assert response.answer is not None
     assert response.answer.id == "technique-consultation-before"
+
+
+def test_yo_yo_is_no_chat_filler(real_bot: FaqBot) -> None:
+    """ "yo" alone is a filler ("yo what is nanofat"); "yo-yo" weight is a synonyms.yaml term."""
+    assert real_bot.scope.normalize("yo-yo dieting") == ["yoyo", "dieting"]
+    response = real_bot.ask("yo-yo dieting and nanofat results")
+    assert response.answer is not None
+    assert response.answer.id == "results-longevity-factors"
+
+
+@pytest.mark.parametrize(
+    "question", ["unwanted effects of nanofat", "what unwanted effects can fat grafting have"]
+)
+def test_unwanted_effects_are_side_effects(real_bot: FaqBot, question: str) -> None:
+    response = real_bot.ask(question)
+    assert response.answer is not None
+    assert response.answer.id == "risks-side-effects", question
