@@ -143,6 +143,7 @@ def test_the_api_lists_no_gap_entries(gap_bot: FaqBot, settings: Settings, tmp_p
         "what is hyaluronidase",
         "can nanofat cause cancer",
         "nanofat for dogs",
+        "can leftover harvested fat be cryopreserved in a fat bank for later",
     ],
 )
 def test_real_kb_gaps_get_an_explained_no_match(real_bot: FaqBot, question: str) -> None:

@@ -247,6 +247,7 @@ def test_no_hedge_is_a_word_an_entry_uses(real_bot: FaqBot) -> None:
         "ok maybe a dumb question but what even is nanofat",
         "could you kindly explain what nanofat grafting actually is",
         "sorry if this is a silly question but what is nanofat exactly",
+        "explain nanofat to a beginner",
     ],
 )
 def test_chat_fillers_do_not_bury_a_plain_question(real_bot: FaqBot, question: str) -> None:

@@ -16,6 +16,7 @@ from faqbot.scope import (
     one_slip,
     zipf,
 )
+from faqbot.service import FaqBot
 
 TEXTS = [
     "Nanofat grafting uses emulsified fat. Sedation and swelling after the harvest are common.",
@@ -456,6 +457,8 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "icd-10 code for fat transfer to the face",
         "is fat grafting banned anywhere",
         "what is the regulatory status of nanofat in europe",
+        # the market
+        "global market size of regenerative aesthetics by 2030",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -472,6 +475,14 @@ def test_contractions_are_not_foreign(scope: Scope) -> None:
     ):
         assert scope.check(question).foreign == (), question
     assert scope.check("the swelling isn't rhinoplasty").foreign == ("rhinoplasty",)
+
+
+def test_shorthand_for_medicines_is_not_foreign(real_bot: FaqBot) -> None:
+    question = "what gets reviewed at the consult - meds, supplements, lifestyle?"
+    assert real_bot._scope(question).foreign == ()
+    response = real_bot.ask(question)
+    assert response.answer is not None
+    assert response.answer.id == "technique-consultation-before"
 
 
 def test_chat_shorthand_is_not_foreign(scope: Scope) -> None:

@@ -599,6 +599,7 @@ _SHORTHAND = frozenset(
     + ["btw", "idk", "sorta", "dunno", "hun", "irl", "asap", "fyi", "nvm", "atm", "tmrw", "tmr"]
     + ["hrs", "wks", "yrs", "mos", "min", "sry", "ty", "tysm", "prolly", "thru", "wat", "wut"]
     + ["ngl", "lowkey", "highkey", "diff", "fr", "rn", "bc", "lol", "lmao", "ikr", "smh", "idc"]
+    + ["med", "meds", "supp", "supps", "rx", "abx"]  # medications, supplements, antibiotics
 )
 # tokens the foreign-word scan skips: one look-up per token
 _NEVER_FOREIGN = _CONTRACTIONS | _SHORTHAND
