@@ -473,6 +473,21 @@ def test_tells_own_state_needs_a_statement_a_person_and_after() -> None:
     assert not tells_own_state(
         "how long is my swelling after nanofat", ["how", "long", "my", "swelling", "after"]
     )
+
+
+def test_tells_own_state_dated_by_where_it_was_done() -> None:
+    """ "where fat removed" dates a state to the procedure as "after" does; a "where" that asks
+    is still a question."""
+    toks = ["hard", "knot", "in", "my", "belly", "where", "fat", "removed"]
+    assert tells_own_state("hard knot in my belly where fat removed", toks)
+    assert not tells_own_state(
+        "where is my fat removed from", ["where", "is", "my", "fat", "removed", "from"]
+    )
+    assert not tells_own_state(
+        "can my lumps form where fat was removed",
+        ["can", "my", "lump", "form", "where", "fat", "wa", "removed"],
+    )
+    assert not tells_own_state("my belly where it is", ["my", "belly", "where", "it", "is"])
     # chat spellings are not question words: the message still only states ("shud" = should)
     assert tells_own_state(
         "face uneven after nanofat shud i get more",

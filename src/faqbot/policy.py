@@ -487,17 +487,31 @@ _ASKING = _CORE_QUESTION_WORDS | _words("am may might must shall")
 _IN_GENERAL = _words("general generally typically usually")
 
 
+# what was done at a place of the body ("where fat removed", "where they injected")
+_DONE_THERE = _words("injected removed taken harvested grafted")
+
+
+def _where_it_was_done(tokens: list[str], i: int) -> bool:
+    """Does the "where" at ``i`` say where something was done ("hard knot in my belly where
+    fat removed"), not ask it ("where is the fat removed from")? Not the first word, and a
+    ``_DONE_THERE`` word within the next four."""
+    return i > 0 and not _DONE_THERE.isdisjoint(tokens[i + 1 : i + 5])
+
+
 def tells_own_state(question: str, tokens: list[str]) -> bool:
-    """Does the message state how someone is after a procedure, asking nothing ("my lips lumpy
-    after nanofat", "tingling in my cheek after fat transfer")? Such a report asks for a
-    judgement of that person's state: personal advice."""
-    return (
-        "?" not in question
-        and "after" in tokens
-        and _ASKING.isdisjoint(tokens)
-        and _IN_GENERAL.isdisjoint(tokens)  # "... nanofat for pigment in general"
-        and names_a_person(tokens)
+    """Does the message state how someone is after a procedure, or where it was done, asking
+    nothing ("my lips lumpy after nanofat", "tingling in my cheek after fat transfer", "hard
+    knot in my belly where fat removed")? Such a report asks for a judgement of that person's
+    state: personal advice."""
+    if "?" in question or not _IN_GENERAL.isdisjoint(tokens):  # "... in general"
+        return False
+    where = [i for i, t in enumerate(tokens) if t == "where"]
+    dated = "after" in tokens or any(_where_it_was_done(tokens, i) for i in where)
+    asks = any(
+        t in _ASKING and not (t == "where" and _where_it_was_done(tokens, i))
+        for i, t in enumerate(tokens)
     )
+    return dated and not asks and names_a_person(tokens)
 
 
 # a judgement asked of a state ("normal?", "is that ok"), and words that date the state to the
