@@ -457,6 +457,9 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "icd-10 code for fat transfer to the face",
         "is fat grafting banned anywhere",
         "what is the regulatory status of nanofat in europe",
+        # billing codes; practitioners' continuing education
+        "HCPCS code for fat harvesting",
+        "how many CE credits does a nanofat course give nurses",
         # the market
         "global market size of regenerative aesthetics by 2030",
     ],
