@@ -29,6 +29,7 @@ from faqbot.policy import (
     asks_leave_after,
     asks_should_i,
     asks_to_have_it,
+    asks_to_judge_my_state,
     asks_what_suits_me,
     asks_whether_i,
     asks_whether_they,
@@ -1212,3 +1213,23 @@ def test_personal_by_form(real_bot: FaqBot, question: str, status: str, urgent: 
     response = real_bot.ask(question)
     assert response.status.value == status, question
     assert (response.refusal is not None and response.refusal.urgent) == urgent, question
+
+
+def test_asks_to_judge_my_state(real_bot: FaqBot) -> None:
+    """What is wrong with it, what this is on me, can you tell if my ...: a judgement of the
+    asker's own state. Not what can go wrong in general, nor someone else's."""
+    norm = real_bot.policy.normalize
+    for question in (
+        "the skin on my chin feels tight and shiny after fat grafting, whats wrong with it",
+        "what is this rash on my face after nanofat microneedling",
+        "can you tell if my swelling is an allergic reaction",
+        "is something wrong with my cheek",
+    ):
+        assert asks_to_judge_my_state(norm(question)), question
+        assert real_bot.ask(question).status.value == "refused", question
+    for question in (
+        "what can go wrong with nanofat",
+        "my friend asked what is this nanofat thing",
+        "can you tell if nanofat is safe",
+    ):
+        assert not asks_to_judge_my_state(norm(question)), question

@@ -551,6 +551,30 @@ def reports_then_asks_what_it_is(tokens: list[str]) -> bool:
     return any((a, b) in _JUDGE_IT for a, b in zip(tokens[at:], tokens[at + 1 :], strict=False))
 
 
+# what comes before "wrong" when it asks what is wrong ("what's wrong with it", "is something
+# wrong with my cheek"), not what could go wrong ("what can go wrong with nanofat")
+_IS_WRONG = _words("what whats s is something anything")  # "whats" folds to "what"
+
+
+def asks_to_judge_my_state(tokens: list[str]) -> bool:
+    """Does the message ask to judge something of the asker's: what is wrong with it ("the skin
+    on my chin feels tight and shiny after fat grafting, whats wrong with it"), what this is on
+    them ("what is this rash on my face after nanofat microneedling"), or whether it is
+    something ("can you tell if my swelling is an allergic reaction")? Only of the asker's own
+    ("my chin"), not of someone they know ("my friend")."""
+    mine = any(a == "my" and b not in _PERSON for a, b in zip(tokens, tokens[1:], strict=False))
+    if not mine:
+        return False
+    for i, t in enumerate(tokens[1:-1], start=1):
+        if t == "wrong" and tokens[i - 1] in _IS_WRONG and tokens[i + 1] == "with":
+            return True
+        if t == "is" and tokens[i - 1] in ("what", "whats") and tokens[i + 1] == "this":
+            return True
+        if t == "tell" and tokens[i + 1] in ("if", "whether"):
+            return True
+    return False
+
+
 def asks_if_own_state_is_normal(tokens: list[str]) -> bool:
     """Does a report that dates a state to the asker's procedure ask whether it is normal
     ("nanofat 4 days ago and still puffy, normal??", "pain is like 8/10 on day 3 post op is
@@ -1231,6 +1255,7 @@ class Policy:
             or asks_if_it_works_for_me(toks)
             or asks_how_much_they_need(toks)
             or tells_own_state(question, toks)
+            or asks_to_judge_my_state(toks)
             or dated_report
         )
         # An urgent sign in someone's situation is urgent even when the classifier is unsure,
