@@ -457,9 +457,10 @@ _PAIN_TRAIT = _words("tolerance threshold")
 # sign is someone's present state, however unsure the classifier is; so it is beside the asker
 # when the word can only be a date ("suddenly i see double after nanofat, is it emergency?"),
 # not "sudden" ("I heard fat injections can cause sudden blindness, is that true?") or "now".
-_ONSET = _words("sudden suddenly now today tonight yesterday currently ago since")
-_ONSET_DATES = _words("suddenly today tonight yesterday ago")
-_ASKER = _words("i im me my")
+# ("yesterday", "tonight" and "ago" date a sign whoever it is about: ``happened_recently``.)
+_ONSET = _words("sudden suddenly now today currently since")
+_ONSET_DATES = _words("suddenly today")
+_THE_ASKER = _words("i im me my")
 # Words that put the sign in someone's present situation rather than in a general question.
 _SITUATION = _words(
     "i im me my mine myself we our she he her his him they their them suddenly sudden now today "
@@ -1280,7 +1281,7 @@ class Policy:
                 not _years_back(toks)  # "still blotchy from radiation years ago"
                 and (
                     (not _ONSET.isdisjoint(toks) and reports_a_sign(question, toks))
-                    or (not _ONSET_DATES.isdisjoint(toks) and not _ASKER.isdisjoint(toks))
+                    or (not _ONSET_DATES.isdisjoint(toks) and not _THE_ASKER.isdisjoint(toks))
                 )
             )
         )
