@@ -655,3 +655,22 @@ def test_unknown_content_words_are_common_english_the_sources_never_use(real_bot
     # slips and everyday words are left out; so are the sources' own words
     assert scope.unknown_content(scope.normalize("peeple usualy go to school")) == []
     assert scope.unknown_content(scope.normalize("how long does the swelling last")) == []
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        ("underweight people enough fat?", "candidates-thin-low-fat"),
+        ("does weight fluctuation affect how long results last in patients", None),
+        ("is fat harvest feasible for very lean patients", "candidates-thin-low-fat"),
+    ],
+)
+def test_words_of_method_caution_and_weight_are_neutral(
+    real_bot: FaqBot, question: str, entry: str | None
+) -> None:
+    """ "feasible", "precautions", "fluctuation", "underweight": words any subject uses, not
+    another subject's name."""
+    assert real_bot._scope(question).foreign == (), question
+    response = real_bot.ask(question)
+    assert response.status.value == "answered", question
+    assert entry is None or response.answer.id == entry  # type: ignore[union-attr]
