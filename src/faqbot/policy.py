@@ -460,7 +460,6 @@ _PAIN_TRAIT = _words("tolerance threshold")
 # ("yesterday", "tonight" and "ago" date a sign whoever it is about: ``happened_recently``.)
 _ONSET = _words("sudden suddenly now today currently since")
 _ONSET_DATES = _words("suddenly today")
-_THE_ASKER = _words("i im me my")
 # Words that put the sign in someone's present situation rather than in a general question.
 _SITUATION = _words(
     "i im me my mine myself we our she he her his him they their them suddenly sudden now today "
@@ -536,6 +535,12 @@ _JUDGE_IT = {
 }
 
 
+def _names_own_part(tokens: list[str]) -> bool:
+    """Does the text speak of something of the asker's own ("my scalp"), not of someone they
+    know ("my friend")?"""
+    return any(a == "my" and b not in _PERSON for a, b in zip(tokens, tokens[1:], strict=False))
+
+
 def reports_then_asks_what_it_is(tokens: list[str]) -> bool:
     """Does the asker say how a part of them is after a procedure, then ask what it is ("my
     scalp is numb and tingly after the procedure, is that nerve damage", "white blisters on my
@@ -545,9 +550,7 @@ def reports_then_asks_what_it_is(tokens: list[str]) -> bool:
     if "after" not in tokens or not _IN_GENERAL.isdisjoint(tokens):
         return False
     at = tokens.index("after")
-    if not any(
-        a == "my" and b not in _PERSON for a, b in zip(tokens[:at], tokens[1:at], strict=False)
-    ):
+    if not _names_own_part(tokens[:at]):
         return False  # "my scalp", not "my friend said"
     return any((a, b) in _JUDGE_IT for a, b in zip(tokens[at:], tokens[at + 1 :], strict=False))
 
@@ -563,8 +566,7 @@ def asks_to_judge_my_state(tokens: list[str]) -> bool:
     them ("what is this rash on my face after nanofat microneedling"), or whether it is
     something ("can you tell if my swelling is an allergic reaction")? Only of the asker's own
     ("my chin"), not of someone they know ("my friend")."""
-    mine = any(a == "my" and b not in _PERSON for a, b in zip(tokens, tokens[1:], strict=False))
-    if not mine:
+    if not _names_own_part(tokens):
         return False
     for i, t in enumerate(tokens[1:-1], start=1):
         if t == "wrong" and tokens[i - 1] in _IS_WRONG and tokens[i + 1] == "with":
@@ -1263,25 +1265,21 @@ class Policy:
         # but not when it is confident the question is general ("I read that fat grafting can
         # cause blindness, how rare is that?"), unless the message says when it started or
         # that it goes on, speaks of someone's own procedure, or is a report dated "after"
-        # something.
+        # something or to now.
+        report = reports_a_sign(question, toks)
         situation = (
-            (
-                (not _SITUATION.isdisjoint(toks) or reports_a_sign(question, toks))
-                and p >= URGENT_MIN_PROBABILITY
-            )
+            ((not _SITUATION.isdisjoint(toks) or report) and p >= URGENT_MIN_PROBABILITY)
             or happened_recently(toks)
             or goes_on(toks)
             or names_own_procedure(toks)  # "after her procedure": someone's, not in general
             # a report dated to something ("having trouble breathing after the sedation wore
             # off"), longer than a keyword query about a risk ("blindness after nanofat")
-            or (
-                len(toks) >= REPORT_MIN_WORDS and "after" in toks and reports_a_sign(question, toks)
-            )
+            or (len(toks) >= REPORT_MIN_WORDS and "after" in toks and report)
             or (
                 not _years_back(toks)  # "still blotchy from radiation years ago"
                 and (
-                    (not _ONSET.isdisjoint(toks) and reports_a_sign(question, toks))
-                    or (not _ONSET_DATES.isdisjoint(toks) and not _THE_ASKER.isdisjoint(toks))
+                    (not _ONSET.isdisjoint(toks) and report)
+                    or (not _ONSET_DATES.isdisjoint(toks) and not _SELF.isdisjoint(toks))
                 )
             )
         )
