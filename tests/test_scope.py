@@ -674,3 +674,23 @@ def test_words_of_method_caution_and_weight_are_neutral(
     response = real_bot.ask(question)
     assert response.status.value == "answered", question
     assert entry is None or response.answer.id == entry  # type: ignore[union-attr]
+
+
+def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> None:
+    assert scope.definition_asked("SVF - what exactly is it?") == "what is svf"
+    assert scope.definition_asked("nanofat?? whats that") == "what is nanofat"
+    assert scope.definition_asked("fat harvest, what's that about?") == "what is fat harvest"
+    # where the asker came across it is dropped; rare words joined to the name are kept
+    heard = "my dermatologist mentioned nanofat today. what is that?"
+    assert scope.definition_asked(heard) == "what is nanofat"
+    assert scope.definition_asked("my friend keeps talking about fat transfer, what is it") == (
+        "what is fat transfer"
+    )
+    combined = "my doctor mentioned microbotox with nanofat microneedling, what is that?"
+    assert scope.definition_asked(combined) == "what is microbotox with nanofat microneedling"
+    # heard of something that is not the subject: nothing to explain here
+    assert scope.definition_asked("my friend mentioned a new phone, what is it") is None
+    # the last part asks more than what it is, or there is nothing before it
+    assert scope.definition_asked("nanofat, what is it made of") is None
+    assert scope.definition_asked("nanofat, is it safe") is None
+    assert scope.definition_asked("what is it") is None

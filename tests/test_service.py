@@ -90,6 +90,42 @@ def test_source_sections_answer_their_questions(
     assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
+# A message that names the subject, then asks only what it is: the words telling how the asker
+# heard of it ("dermatologist", "talking", "work") had pulled the whole message elsewhere.
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("nanofat?? what's that", "basics-what-is-nanofat-grafting"),
+        (
+            "my dermatologist mentioned nanofat grafting today. what is that?",
+            "basics-what-is-nanofat-grafting",
+        ),
+        (
+            "my friend keeps talking about nanofat. what is it exactly?",
+            "basics-what-is-nanofat-grafting",
+        ),
+        (
+            "everyone at work is talking about fat transfer - what is it",
+            "autologous-fat-transfer-what-is-it",
+        ),
+        (
+            "heard about microfat from my sister, what is that",
+            "microfat-vs-nanofat-what-is-microfat",
+        ),
+    ],
+)
+def test_what_is_it_after_naming_the_subject(
+    real_bot: FaqBot, question: str, entry_id: str
+) -> None:
+    r = real_bot.ask(question)
+    assert r.answer is not None and r.answer.id == entry_id, (question, r.answer)
+
+
+def test_what_is_it_after_naming_something_else_is_no_answer(real_bot: FaqBot) -> None:
+    r = real_bot.ask("my car makes a clicking noise when I turn, what is it")
+    assert r.status.value == "no_match"
+
+
 # Questions that name the subject but ask what the sources never cover: the subject word alone
 # matches every entry a little, which must not be enough for an answer.
 @pytest.mark.parametrize(

@@ -38,7 +38,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import STOP_WORDS, Normalizer
-from .text import LETTERS, MAX_WORD_LENGTH, fold, one_edit_variants
+from .text import LETTERS, MAX_WORD_LENGTH, fold, one_edit_variants, tokens
 
 
 class ScopeConfigError(ValueError):
@@ -397,6 +397,32 @@ class Scope:
         (:func:`ends_after_it`): "I go to the beach 5 days after, is ok for me?"."""
         return any(ends_after_it(self.normalize(part)) for part in _split(fold(question)))
 
+    def definition_asked(self, question: str) -> str | None:
+        """What a message asks to have explained, when its last part only asks what the thing
+        just named is ("SVF - what exactly is it?", "nanofat?? whats that"): "what is" and the
+        part before. When that part tells where the asker came across the subject ("my
+        dermatologist mentioned nanofat grafting today. what is that?"), only the subject's own
+        words (an anchor) are kept: the rest is how they heard of it. Else None."""
+        parts = _split(fold(question))
+        if len(parts) < 2 or not _WHAT_IS_IT.fullmatch(parts[-1]):
+            return None
+        named = parts[-2]
+        if not _CAME_ACROSS.isdisjoint(tokens(named)):
+            named = self._named_thing(named) or ""
+        return f"what is {named}" if named else None
+
+    def _named_thing(self, text: str) -> str | None:
+        """The words of ``text`` naming the thing it mentions: its longest anchor, as typed,
+        with the rare words joined to it ("microbotox with nanofat microneedling"); None if
+        it names no anchor."""
+        words = tokens(text)
+        for n in range(min(self.anchors.longest, len(words)), 0, -1):
+            for i in range(len(words) - n + 1):
+                if tuple(self.normalize(" ".join(words[i : i + n]))) in self.anchors.set:
+                    lo, hi = _widen(words, i, i + n, self.config.foreign_zipf)
+                    return " ".join(words[lo:hi])
+        return None
+
     def leading_question(self, question: str) -> str | None:
         """The question itself, when what follows it only comments ("does it hurt when they take
         the fat out? im a bit of a wimp", "ok so what actually IS nanofat?? seeing it all over
@@ -614,6 +640,45 @@ QUESTION_WORDS = frozenset(["who", "how", "why", "when", "where", "whats", "what
 _ASKS = QUESTION_WORDS | frozenset(
     ["what", "which", "is", "are", "do", "does", "can", "could", "will", "would", "should"]
 )
+
+
+# a part that only asks what the thing just named is ("what is it", "whats that", "what
+# exactly is this thing", "what's that about")
+_WHAT_IS_IT = re.compile(
+    r"(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
+    r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?\s+(?:it|that|this)"
+    r"(?:\s+(?:thing|stuff|procedure|treatment))?"
+    r"(?:\s+(?:exactly|actually|even|then|again|anyway|really|about|all\s+about))*"
+)
+# words telling where the asker came across something ("my friend mentioned", "I keep seeing
+# it on tiktok", "heard about")
+_CAME_ACROSS = frozenset(
+    ["heard", "hear", "hearing", "saw", "seen", "seeing", "see", "mentioned", "mention"]
+    + ["mentions", "talking", "talk", "talks", "talked", "read", "reading", "came", "across"]
+    + ["told", "tells", "keeps", "keep", "watching", "watched", "raving", "recommended"]
+    + ["suggested", "offered", "offers", "posted", "posts", "sending", "sent", "advertised"]
+)
+
+
+def _widen(words: list[str], lo: int, hi: int, rare: float) -> tuple[int, int]:
+    """``words[lo:hi]`` widened over the rare words beside it (English frequency under
+    ``rare``), and over "with" or "and" between two of them: the name of a thing ("microbotox
+    with nanofat microneedling"), not the words around it ("mentioned", "today")."""
+
+    def named(w: str) -> bool:
+        return w.isalpha() and w not in STOP_WORDS and zipf(w) < rare
+
+    while True:
+        if lo > 0 and named(words[lo - 1]):
+            lo -= 1
+        elif lo > 1 and words[lo - 1] in ("with", "and") and named(words[lo - 2]):
+            lo -= 2
+        elif hi < len(words) and named(words[hi]):
+            hi += 1
+        elif hi + 1 < len(words) and words[hi] in ("with", "and") and named(words[hi + 1]):
+            hi += 2
+        else:
+            return lo, hi
 
 
 def _opens_a_question(toks: list[str]) -> bool:

@@ -186,7 +186,9 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
-        ranking = self._answer(question, scope, top_k, scope.anchored)
+        ranking = self._definition(question, scope, top_k) or self._answer(
+            question, scope, top_k, scope.anchored
+        )
         if ranking.best is not None:
             ranking = self._leading_question_first(question, scope, top_k, ranking)
         elif ranking.gap is None and not self._excluded(scope):
@@ -246,6 +248,16 @@ class FaqBot:
         if alone is None or alone.best is None or ranking.best is None:
             return ranking
         return alone if alone.best.score > ranking.best.score + LEADING_MARGIN else ranking
+
+    def _definition(self, question: str, scope: ScopeCheck, top_k: int) -> Ranking | None:
+        """A message that names something, then asks only what it is ("my dermatologist
+        mentioned nanofat grafting today. what is that?", ``Scope.definition_asked``), is
+        answered as "what is <that>" when that finds an answer: the words around the name
+        ("dermatologist", "today") say how the asker heard of it, not what they ask. None
+        otherwise: the message is ranked whole."""
+        asked = self.scope.definition_asked(question)
+        alone = None if asked is None else self._answer_alone(asked, scope, top_k, foreign=False)
+        return alone if alone is not None and alone.best is not None else None
 
     def _best_part(
         self, question: str, scope: ScopeCheck, top_k: int, clauses: bool = False
