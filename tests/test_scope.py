@@ -14,6 +14,7 @@ from faqbot.scope import (
     ScopeConfigError,
     ends_after_it,
     one_slip,
+    without_asked_for,
     zipf,
 )
 from faqbot.service import FaqBot
@@ -694,3 +695,38 @@ def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> 
     assert scope.definition_asked("nanofat, what is it made of") is None
     assert scope.definition_asked("nanofat, is it safe") is None
     assert scope.definition_asked("what is it") is None
+
+
+def test_trailing_question_is_the_question_after_greetings(scope: Scope) -> None:
+    assert scope.trailing_question("Good morning. I was wondering, is sedation used?") == (
+        "is sedation used"
+    )
+    assert scope.trailing_question("thanks for your help earlier. what is nanofat?") == (
+        "what is nanofat"
+    )
+    assert scope.trailing_question("quick q - how long does the swelling last") == (
+        "how long does the swelling last"
+    )
+    assert scope.trailing_question("I'd like to know what is nanofat") == "what is nanofat"
+    assert scope.trailing_question("can you tell me how long the swelling lasts") == (
+        "how long the swelling lasts"
+    )
+    # a scene set in words of its own says what the question is about
+    burns = "people with burns from kitchen accidents, can nanofat help them"
+    assert scope.trailing_question(burns) is None
+    assert scope.trailing_question("I had botox last week. how long does the swelling last") is None
+    # the last part must ask about this subject, and there must be something before it
+    assert scope.trailing_question("good morning. how are you") is None
+    assert scope.trailing_question("what is nanofat") is None
+
+
+def test_without_asked_for_drops_who_the_question_is_for() -> None:
+    assert without_asked_for("is nanofat safe? asking for my mum") == "is nanofat safe?"
+    assert without_asked_for("what does nanofat cost (asking for a friend)") == (
+        "what does nanofat cost"
+    )
+    assert without_asked_for("asking for a friend: she is 58, would she qualify?") == (
+        "she is 58, would she qualify?"
+    )
+    assert without_asked_for("is nanofat safe") is None
+    assert without_asked_for("asking for my mum") is None

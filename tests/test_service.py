@@ -126,6 +126,55 @@ def test_what_is_it_after_naming_something_else_is_no_answer(real_bot: FaqBot) -
     assert r.status.value == "no_match"
 
 
+# Greetings, thanks, "I'd like to know" and who a question is asked for say nothing about what
+# it asks: the wrapped question gets the bare question's outcome.
+@pytest.mark.parametrize(
+    ("wrapped", "bare"),
+    [
+        ("Good morning. I was wondering, what is nanofat?", "what is nanofat?"),
+        ("thanks for your help earlier. what is nanofat?", "what is nanofat?"),
+        ("I'd like to know what is nanofat", "what is nanofat?"),
+        ("quick q - what is nanofat", "what is nanofat?"),
+        (
+            "Hi! I'm doing some research. what are the side effects of nanofat?",
+            "what are the side effects of nanofat?",
+        ),
+        ("is nanofat safe? asking for my mum", "is nanofat safe?"),
+        ("who performs nanofat grafting? asking for my mum", "who performs nanofat grafting?"),
+        (
+            "Good evening, I have a question. can nanofat fix dark circles under the eyes?",
+            "can nanofat fix dark circles under the eyes?",
+        ),
+        (
+            "i want to know can nanofat fix dark circles under the eyes",
+            "can nanofat fix dark circles under the eyes?",
+        ),
+        (
+            "Hi, hope you're well. where is the fat taken from for nanofat?",
+            "where is the fat taken from for nanofat?",
+        ),
+    ],
+)
+def test_wrapping_words_change_nothing(real_bot: FaqBot, wrapped: str, bare: str) -> None:
+    want, got = real_bot.ask(bare), real_bot.ask(wrapped)
+    assert want.status.value == "answered"
+    assert (got.status, got.answer and got.answer.id) == (want.status, want.answer.id), wrapped
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "asking for a friend: she is 58 with lupus, would she qualify for nanofat?",
+        "can my mum have nanofat at 80? asking for my mum",
+        "Good morning. I was wondering, can I have nanofat with my lupus?",
+    ],
+)
+def test_who_it_is_asked_for_does_not_hide_a_personal_question(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert real_bot.ask(question).status.value == "refused", question
+
+
 # Questions that name the subject but ask what the sources never cover: the subject word alone
 # matches every entry a little, which must not be enough for an answer.
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ from pathlib import Path
 import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
-from .features import STOP_WORDS, Normalizer
+from .features import CHAT_FILLERS, STOP_WORDS, Normalizer
 from .text import LETTERS, MAX_WORD_LENGTH, fold, one_edit_variants, tokens
 
 
@@ -423,6 +423,28 @@ class Scope:
                     return " ".join(words[lo:hi])
         return None
 
+    def trailing_question(self, question: str) -> str | None:
+        """The question itself, when what comes before it only greets, thanks or says the
+        asker is curious ("Good morning. I was wondering, what is nanofat?", "thanks for your
+        help earlier. what is nanofat?", "quick q - what is nanofat"): the last part, when it
+        asks (a question word) about this subject (a domain word) and every word before it is
+        an opener (``_OPENERS``), a chat filler or a stop word; else None. A scene set
+        in words of its own ("people with burns from kitchen accidents, can nanofat help them")
+        says what the question is about and stays."""
+        parts = _split(fold(question))
+        if len(parts) < 2:
+            asked = _ASKING_FRAME.match(fold(question).strip())
+            if asked is None:
+                return None
+            parts = [asked.group(0), fold(question).strip()[asked.end() :]]
+        last = self.normalize(parts[-1])
+        if _ASKS.isdisjoint(last) or not self._uses_a_domain_word(last):
+            return None
+        for part in parts[:-1]:
+            if not all(w in _OPENERS or w in STOP_WORDS or w in CHAT_FILLERS for w in tokens(part)):
+                return None
+        return parts[-1]
+
     def leading_question(self, question: str) -> str | None:
         """The question itself, when what follows it only comments ("does it hurt when they take
         the fat out? im a bit of a wimp", "ok so what actually IS nanofat?? seeing it all over
@@ -577,11 +599,32 @@ def then_mine(question: str) -> tuple[str, str] | None:
     return None
 
 
+def without_asked_for(question: str) -> str | None:
+    """A message without the part that only says who it is asked for ("is nanofat safe?
+    asking for my mum", "asking for a friend: who performs nanofat?"): the question is judged
+    on its own words, and a general one stays general. None when there is no such part, or
+    nothing else."""
+    folded = fold(question).strip()
+    found = _ASKED_FOR_AFTER.search(folded) or _ASKED_FOR_BEFORE.match(folded)
+    if found is None:
+        return None
+    rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
+    return rest or None
+
+
 def _split(folded: str) -> list[str]:
     """A folded question's non-empty parts (``_SEGMENTS``)."""
     return [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
 
 
+# who a question is asked for, said apart from it ("asking for my mum", "just asking for a
+# friend", "this is for my sister")
+_ASKED_FOR = (
+    r"(?:(?:i'?m|i\s+am|just|only)\s+)?(?:asking|enquiring|inquiring|asking\s+this|this\s+is"
+    r"|it'?s)\s+(?:for|on\s+behalf\s+of)\s+(?:my|a|an|our)\s+[a-z']+(?:\s+[a-z']+)?"
+)
+_ASKED_FOR_AFTER = re.compile(r"[\s,;:(-]+\(?" + _ASKED_FOR + r"\)?[\s.!?)]*$")
+_ASKED_FOR_BEFORE = re.compile(r"\(?" + _ASKED_FOR + r"\)?\s*[:,.;!?-]+\s*")
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
 _FIRST_PERSON = re.compile(
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
@@ -749,6 +792,23 @@ _PLEASANTRIES = frozenset(
 # words that speak to the bot, and every word a message of small talk may hold
 _TO_THE_BOT = _SECOND_PERSON | _PLEASANTRIES
 _SMALL_TALK_WORDS = STOP_WORDS | QUESTION_WORDS | _ABOUT_THE_BOT | _TO_THE_BOT
+# a request to be told, before the question it wraps ("I'd like to know what is nanofat", "can
+# you tell me how long it lasts")
+_ASKING_FRAME = re.compile(
+    r"(?:(?:hi|hey|hello|ok|okay|so|please)\W+)*"
+    r"(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know"
+    r"|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me"
+    r"|tell me|i was wondering|i wonder|do you know)\s+"
+)
+# what people say before a question without saying what it is about ("Good morning", "thanks
+# for your help earlier", "quick q", "I was wondering", "I'm doing some research")
+_OPENERS = _PLEASANTRIES | frozenset(
+    ["greetings", "good", "earlier", "again", "quick", "q", "question", "questions", "query"]
+    + ["curious", "wondering", "wondered", "wonder", "hoping", "hope", "research"]
+    + ["researching", "reading", "doing", "bit", "little", "bot", "there", "team", "everyone"]
+    + ["so", "please", "asking", "ask", "want", "wanted", "like", "know", "just", "one"]
+    + ["more", "another", "follow", "up", "well", "day", "m", "s", "re", "ve", "d", "ll"]
+)
 
 
 def _small_talk(toks: list[str]) -> bool:

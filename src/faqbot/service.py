@@ -28,7 +28,7 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine, zipf
+from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine, without_asked_for, zipf
 from .settings import Settings
 from .spelling import Speller
 
@@ -191,6 +191,7 @@ class FaqBot:
         )
         if ranking.best is not None:
             ranking = self._leading_question_first(question, scope, top_k, ranking)
+            ranking = self._trailing_question_first(question, scope, top_k, ranking)
         elif ranking.gap is None and not self._excluded(scope):
             # the asker's own context, or a comment after the question, can bury the question:
             # try the question on its own
@@ -258,6 +259,20 @@ class FaqBot:
         asked = self.scope.definition_asked(question)
         alone = None if asked is None else self._answer_alone(asked, scope, top_k, foreign=False)
         return alone if alone is not None and alone.best is not None else None
+
+    def _trailing_question_first(
+        self, question: str, scope: ScopeCheck, top_k: int, ranking: Ranking
+    ) -> Ranking:
+        """A message that greets or sets the scene, then asks ("Good morning. I was wondering,
+        what is nanofat?", ``Scope.trailing_question``), is answered as its question alone when
+        that finds a clearly better match (by ``LEADING_MARGIN``) than the whole message: the
+        opening's words ("morning", "research") can pull the message to an entry that uses
+        them."""
+        part = self.scope.trailing_question(question)
+        alone = None if part is None else self._answer_alone(part, scope, top_k, foreign=True)
+        if alone is None or alone.best is None or ranking.best is None:
+            return ranking
+        return alone if alone.best.score > ranking.best.score + LEADING_MARGIN else ranking
 
     def _best_part(
         self, question: str, scope: ScopeCheck, top_k: int, clauses: bool = False
@@ -435,7 +450,15 @@ class FaqBot:
         nanofat") and no gap entry says the sources leave it open. So does one in which the asker
         speaks of themselves and then asks whether they can, should or will (``asks_whether_i``:
         "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
-        never name (``takes_a_medicine``: "can i get nanofat while on accutane")."""
+        never name (``takes_a_medicine``: "can i get nanofat while on accutane"). Who a question
+        is asked for, said apart from it ("asking for my mum", ``without_asked_for``), and greetings
+        and thanks before it (``Scope.trailing_question``) are left out: the question's own
+        words decide."""
+        # "is nanofat safe? asking for my mum", "Good evening, I have a question. can nanofat
+        # fix dark circles?": the question's own words decide
+        asked = without_asked_for(question) or self.scope.trailing_question(question)
+        if asked is not None:
+            return self.decide(asked)[0], self._scope(question)
         decision = self.policy.decide(question)
         scope = self._scope(question)
         toks = self.scope.normalize(question)
