@@ -68,6 +68,18 @@ KNOWN: dict[str, str] = {
     ),
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
     r"|as\s+an?)\b": "user: scope._FIRST_PERSON, matched at the start of each question part",
+    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*what(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this)(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*": (
+        "user: scope._WHAT_IS_IT, fullmatch on the last part of a message of several (Scope.definition_asked)"
+    ),
+    "\\A(?:(?:hi|hey|hello|ok|okay|so|please)\\W+)*(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me|tell me|i was wondering|i wonder|do you know)\\s+": (
+        "user: scope._ASKING_FRAME, matched at the start of one-part questions (Scope.trailing_question)"
+    ),
+    "(?<![a-z'])\\(?(?:(?:i'?m|i\\s+am|just|only)\\s+)?(?:asking|enquiring|inquiring)\\s+(?:for|on\\s+behalf\\s+of)\\s+(?:my|a|an|our)\\s+[a-z']+(?:\\s+[a-z']+)?\\)?[\\s.!?)]*$": (
+        "user: scope._ASKED_FOR_AFTER, searched at the end of every question (without_asked_for)"
+    ),
+    "\\(?(?:(?:i'?m|i\\s+am|just|only)\\s+)?(?:asking|enquiring|inquiring)\\s+(?:for|on\\s+behalf\\s+of)\\s+(?:my|a|an|our)\\s+[a-z']+(?:\\s+[a-z']+)?\\)?\\s*[:,.;!?-]+\\s*": (
+        "user: scope._ASKED_FOR_BEFORE, matched at the start of every question (without_asked_for)"
+    ),
 }
 
 RE_FUNCS = {
@@ -183,6 +195,12 @@ def adversarial_inputs() -> list[str]:
         " and " * (N // 5) + "whe",
         " - " * (N // 3) + "a",
         "?!" * (N // 2) + " ",
+        "asking for my " * (N // 14) + "?",
+        "i am " * (N // 5) + "asking",
+        "what is it " * (N // 11) + "made of",
+        "so " * (N // 3) + "what",
+        "hi " * (N // 3) + "x",
+        "(" * N + "asking",
     ]
 
 
@@ -212,6 +230,10 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         policy_mod._CLAUSE_END,
         scope_mod._SEGMENTS,
         scope_mod._FIRST_PERSON,
+        scope_mod._WHAT_IS_IT,
+        scope_mod._ASKING_FRAME,
+        scope_mod._ASKED_FOR_AFTER,
+        scope_mod._ASKED_FOR_BEFORE,
         text_mod.LETTERS,
     ):
         assert rx.pattern in KNOWN

@@ -608,7 +608,7 @@ def without_asked_for(question: str) -> str | None:
     found = _ASKED_FOR_AFTER.search(folded) or _ASKED_FOR_BEFORE.match(folded)
     if found is None:
         return None
-    rest = (folded[: found.start()] + " " + folded[found.end() :]).strip()
+    rest = (folded[: found.start()].rstrip(" ,;:(-") + " " + folded[found.end() :]).strip()
     return rest or None
 
 
@@ -618,13 +618,17 @@ def _split(folded: str) -> list[str]:
 
 
 # who a question is asked for, said apart from it ("asking for my mum", "just asking for a
-# friend", "this is for my sister")
-_ASKED_FOR = (
-    r"(?:(?:i'?m|i\s+am|just|only)\s+)?(?:asking|enquiring|inquiring|asking\s+this|this\s+is"
-    r"|it'?s)\s+(?:for|on\s+behalf\s+of)\s+(?:my|a|an|our)\s+[a-z']+(?:\s+[a-z']+)?"
+# friend"; not "it's for my eyes", which says what it is about)
+_ASKED_FOR_AFTER = re.compile(
+    r"(?<![a-z'])\(?(?:(?:i'?m|i\s+am|just|only)\s+)?(?:asking|enquiring|inquiring)"
+    r"\s+(?:for|on\s+behalf\s+of)\s+(?:my|a|an|our)\s+[a-z']+(?:\s+[a-z']+)?\)?"
+    r"[\s.!?)]*$"
 )
-_ASKED_FOR_AFTER = re.compile(r"[\s,;:(-]+\(?" + _ASKED_FOR + r"\)?[\s.!?)]*$")
-_ASKED_FOR_BEFORE = re.compile(r"\(?" + _ASKED_FOR + r"\)?\s*[:,.;!?-]+\s*")
+_ASKED_FOR_BEFORE = re.compile(
+    r"\(?(?:(?:i'?m|i\s+am|just|only)\s+)?(?:asking|enquiring|inquiring)"
+    r"\s+(?:for|on\s+behalf\s+of)\s+(?:my|a|an|our)\s+[a-z']+(?:\s+[a-z']+)?\)?"
+    r"\s*[:,.;!?-]+\s*"
+)
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
 _FIRST_PERSON = re.compile(
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
@@ -688,7 +692,7 @@ _ASKS = QUESTION_WORDS | frozenset(
 # a part that only asks what the thing just named is ("what is it", "whats that", "what
 # exactly is this thing", "what's that about")
 _WHAT_IS_IT = re.compile(
-    r"(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
+    r"\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
     r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?\s+(?:it|that|this)"
     r"(?:\s+(?:thing|stuff|procedure|treatment))?"
     r"(?:\s+(?:exactly|actually|even|then|again|anyway|really|about|all\s+about))*"
@@ -795,7 +799,7 @@ _SMALL_TALK_WORDS = STOP_WORDS | QUESTION_WORDS | _ABOUT_THE_BOT | _TO_THE_BOT
 # a request to be told, before the question it wraps ("I'd like to know what is nanofat", "can
 # you tell me how long it lasts")
 _ASKING_FRAME = re.compile(
-    r"(?:(?:hi|hey|hello|ok|okay|so|please)\W+)*"
+    r"\A(?:(?:hi|hey|hello|ok|okay|so|please)\W+)*"
     r"(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know"
     r"|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me"
     r"|tell me|i was wondering|i wonder|do you know)\s+"
