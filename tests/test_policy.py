@@ -1233,3 +1233,16 @@ def test_asks_to_judge_my_state(real_bot: FaqBot) -> None:
         "can you tell if nanofat is safe",
     ):
         assert not asks_to_judge_my_state(norm(question)), question
+
+
+def test_a_temperature_reading_beside_fever_is_a_report(real_bot: FaqBot) -> None:
+    from faqbot.policy import reads_a_temperature
+
+    assert reads_a_temperature(["fever", "101", "after", "nanofat"])
+    assert reads_a_temperature(["temp", "38.5", "after", "nanofat"])
+    assert not reads_a_temperature(["fever", "after", "nanofat"])
+    assert not reads_a_temperature(["101", "day", "after", "nanofat"])
+    # a reading in a question about risks stays a question
+    assert not real_bot.policy.decide("does nanofat cause fever over 38").urgent
+    # a reading in a short report is someone's state, whatever the classifier's probability
+    assert real_bot.policy.decide("temp 38.5 two days after nanofat").urgent

@@ -354,6 +354,7 @@ _FEVER_READINGS = " ".join(
     + [str(d) for d in range(100, 106)]
     + [f"{d}.{t}" for d in range(100, 105) for t in range(10)]
 )
+_READINGS = _words(_FEVER_READINGS)
 _ALARMING_ALONE = _words(
     "fever feverish chill pus oozing blind blindness breathless breathlessness blanched blanching "
     "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled "
@@ -663,6 +664,16 @@ def happened_recently(tokens: list[str]) -> bool:
     ):
         return True
     return any(a == "last" and b in _LAST for a, b in zip(tokens, tokens[1:], strict=False))
+
+
+# a word for fever, beside which a reading (``_FEVER_READINGS``) is a temperature someone took
+_FEVER_WORDS = _words("fever feverish temp temperature")
+
+
+def reads_a_temperature(tokens: list[str]) -> bool:
+    """Does the message give a measured body temperature beside a word for fever? Someone
+    took it: "fever 101 after fat transfer" reports a present state."""
+    return not _FEVER_WORDS.isdisjoint(tokens) and not _READINGS.isdisjoint(tokens)
 
 
 def reports_a_sign(question: str, tokens: list[str]) -> bool:
@@ -1272,6 +1283,7 @@ class Policy:
             or happened_recently(toks)
             or goes_on(toks)
             or names_own_procedure(toks)  # "after her procedure": someone's, not in general
+            or (report and reads_a_temperature(toks))  # "fever 101 after fat transfer"
             # a report dated to something ("having trouble breathing after the sedation wore
             # off"), longer than a keyword query about a risk ("blindness after nanofat")
             or (len(toks) >= REPORT_MIN_WORDS and "after" in toks and report)
