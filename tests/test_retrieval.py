@@ -248,6 +248,8 @@ def test_no_hedge_is_a_word_an_entry_uses(real_bot: FaqBot) -> None:
         "could you kindly explain what nanofat grafting actually is",
         "sorry if this is a silly question but what is nanofat exactly",
         "explain nanofat to a beginner",
+        "what is nanofat, merci",
+        "danke, what is nanofat",
     ],
 )
 def test_chat_fillers_do_not_bury_a_plain_question(real_bot: FaqBot, question: str) -> None:
@@ -298,3 +300,11 @@ def test_unwanted_effects_are_side_effects(real_bot: FaqBot, question: str) -> N
     response = real_bot.ask(question)
     assert response.answer is not None
     assert response.answer.id == "risks-side-effects", question
+
+
+def test_sewing_the_holes_reads_as_stitches(real_bot: FaqBot) -> None:
+    response = real_bot.ask("they sew the small holes after, or leave open?")
+    assert response.answer is not None
+    assert "stitches" in response.answer.text.lower() + " ".join(
+        s.passage.lower() for s in response.answer.sources
+    )

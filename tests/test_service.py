@@ -175,6 +175,37 @@ def test_who_it_is_asked_for_does_not_hide_a_personal_question(
     assert real_bot.ask(question).status.value == "refused", question
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "nanofat make the skin more thick? i have read this on chinese forum",
+        "does nanofat thicken the skin? my friend said so",
+    ],
+)
+def test_a_question_then_where_the_asker_read_it_is_answered(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert real_bot.ask(question).status.value == "answered", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "can I have nanofat? my friend told me I am too old",
+        "my lips are lumpy? i read that happens",
+    ],
+)
+def test_where_the_asker_read_it_does_not_hide_their_own_case(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert real_bot.ask(question).status.value == "refused", question
+
+
+def test_health_insurance_in_other_languages_is_a_business_question(real_bot: FaqBot) -> None:
+    r = real_bot.ask("does my krankenkasse pay for nanofat")
+    assert r.status.value == "no_match" and r.refusal is None
+
+
 # Questions that name the subject but ask what the sources never cover: the subject word alone
 # matches every entry a little, which must not be enough for an answer.
 @pytest.mark.parametrize(

@@ -112,6 +112,26 @@ CHAT_FILLERS = (
             "abi",
             "hola",
             "gracias",
+            # thanks, greetings and "please" in other languages, around an English question
+            # ("ADSC what is full name of it, shukran")
+            "shukran",
+            "merci",
+            "danke",
+            "bitte",
+            "grazie",
+            "obrigado",
+            "obrigada",
+            "spasibo",
+            "xiexie",
+            "namaste",
+            "dhanyavad",
+            "salaam",
+            "salam",
+            "hallo",
+            "bonjour",
+            "ciao",
+            "arigato",
+            "porfavor",
         ]
     )
     | HEDGES

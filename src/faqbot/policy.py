@@ -1254,6 +1254,18 @@ class Policy:
             self.threshold
         )
 
+    def impersonal(self, question: str) -> bool:
+        """Does ``question`` name nobody, point back at nothing and read as general to the
+        classifier, however it opens ("nanofat make the skin more thick")? Weaker than
+        :meth:`general_question`, for a question the asker marked with its question mark."""
+        toks = self.normalize(question)
+        return (
+            bool(toks)
+            and not names_a_person(toks)
+            and _POINTS_BACK.isdisjoint(toks)
+            and self.probability(question) < self.threshold
+        )
+
     def decide(self, question: str) -> Decision:
         p = self.probability(question)
         toks = self.normalize(question)

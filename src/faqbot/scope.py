@@ -599,6 +599,20 @@ def then_mine(question: str) -> tuple[str, str] | None:
     return None
 
 
+def then_heard(question: str) -> tuple[str, str] | None:
+    """A message's question and what follows it, when that only says where the asker came
+    across the claim ("nanofat make the skin more thick? i have read this on chinese forum",
+    "does it last 10 years? my friend told me so"): the question ends with its question mark
+    and the rest asks nothing more. None otherwise."""
+    end = question.find("?")
+    if end < 0:
+        return None
+    rest = question[end + 1 :].strip()
+    if not rest or "?" in rest or _CAME_ACROSS_CLAIM.isdisjoint(tokens(fold(rest))):
+        return None
+    return question[:end], rest
+
+
 def without_asked_for(question: str) -> str | None:
     """A message without the part that only says who it is asked for ("is nanofat safe?
     asking for my mum", "asking for a friend: who performs nanofat?"): the question is judged
@@ -617,6 +631,10 @@ def _split(folded: str) -> list[str]:
     return [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
 
 
+# where the asker came across a claim ("i have read this", "my friend told me", "saw it on tiktok")
+_CAME_ACROSS_CLAIM = frozenset(
+    ["read", "heard", "saw", "seen", "watched", "told", "says", "said", "claims", "claimed"]
+)
 # who a question is asked for, said apart from it ("asking for my mum", "just asking for a
 # friend"; not "it's for my eyes", which says what it is about)
 _ASKED_FOR_AFTER = re.compile(

@@ -28,7 +28,15 @@ from .policy import (
     takes_a_medicine,
 )
 from .retrieval import Match, Ranking, RetrievalParams, Retriever
-from .scope import QUESTION_WORDS, Scope, ScopeCheck, then_mine, without_asked_for, zipf
+from .scope import (
+    QUESTION_WORDS,
+    Scope,
+    ScopeCheck,
+    then_heard,
+    then_mine,
+    without_asked_for,
+    zipf,
+)
 from .settings import Settings
 from .spelling import Speller
 
@@ -494,11 +502,19 @@ class FaqBot:
         if part is not None and self.policy.general_question(part):
             return True
         # a general question, then a comment on the asker's own ("does nanofat work on hands?
-        # mine look older than my face"): the comment asks nothing about their case
+        # mine look older than my face") or on where they read it ("... i have read this on a
+        # forum"): the comment asks nothing about their case
         split = then_mine(question)
-        return (
+        if (
             split is not None
             and self.policy.general_question(split[0])
+            and comments_only(self.policy.normalize(split[1]))
+        ):
+            return True
+        split = then_heard(question)
+        return (
+            split is not None
+            and self.policy.impersonal(split[0])
             and comments_only(self.policy.normalize(split[1]))
         )
 
