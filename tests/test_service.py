@@ -206,6 +206,26 @@ def test_health_insurance_in_other_languages_is_a_business_question(real_bot: Fa
     assert r.status.value == "no_match" and r.refusal is None
 
 
+def test_a_condition_with_wounds_finds_the_wounds_entry(real_bot: FaqBot) -> None:
+    """Whether it treats a condition's wounds: the candidacy entry may not answer that, the
+    entry on chronic wounds, which shares "sores" or "ulcers" with the question, does."""
+    for question in (
+        "diabetic ppl w nonhealing sores can fat cells help close em",
+        "can fat grafting help diabetic foot ulcers",
+    ):
+        r = real_bot.ask(question)
+        assert r.answer is not None and r.answer.id == "indications-chronic-wounds", question
+
+
+@pytest.mark.parametrize(
+    "question", ["can nanofat cure lupus", "can nanofat help people with lupus"]
+)
+def test_whether_it_treats_a_condition_the_sources_never_treat_is_no_answer(
+    real_bot: FaqBot, question: str
+) -> None:
+    assert real_bot.ask(question).status.value == "no_match", question
+
+
 # Questions that name the subject but ask what the sources never cover: the subject word alone
 # matches every entry a little, which must not be enough for an answer.
 @pytest.mark.parametrize(

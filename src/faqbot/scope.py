@@ -204,6 +204,8 @@ class Scope:
         # anchors are token sequences after normalisation ("fat harvest" -> ("fat", "harvest"))
         self.anchors = _Phrases(normalizer, config.anchors)
         self.weak_anchors = _Phrases(normalizer, config.weak_anchors)
+        # the one-word anchors, as normalised tokens ("nanofat", "microfat")
+        self.anchor_words = frozenset(p[0] for p in self.anchors.set if len(p) == 1)
         self.other_subjects = _Phrases(normalizer, config.other_subjects)
         self.comparators = _Phrases(normalizer, config.comparators)
         # business subjects are gaps too: the sources say nothing about paying

@@ -378,11 +378,38 @@ class FaqBot:
         """The ranking that answers ``text``: :meth:`_rank`, unless the text is about a health
         condition rather than this subject."""
         ranking = self._rank(text, scope, top_k, anchored)
-        if self._about_a_condition(text, ranking, scope) or self._frame_only(
-            text, ranking, anchored
-        ):
+        if self._about_a_condition(text, ranking, scope):
+            return self._treated_elsewhere(text, ranking, anchored) or Ranking(False, None, [], [])
+        if self._frame_only(text, ranking, anchored):
             return Ranking(False, None, [], [])
         return ranking
+
+    def _treated_elsewhere(self, text: str, ranking: Ranking, anchored: bool) -> Ranking | None:
+        """For a question whether it treats a condition that found an entry on who can have the
+        procedure (:meth:`_about_a_condition`), the next entry above the answer threshold that
+        is on another topic and shares a word with the question that is not common English
+        (``GENERIC_ZIPF``: "people" says nothing) besides the condition, the treating word and
+        the subject's name: "diabetic
+        ppl w nonhealing sores can fat cells help close em" is about chronic wounds, which the
+        sources do discuss. None when there is none."""
+        toks = self.scope.normalize(text)
+        if _TREATING.isdisjoint(toks):
+            return None
+        threshold = self.retriever.threshold(anchored)
+        # words every such question shares with any entry: the condition, the treating word and
+        # the subject's name ("can nanofat cure lupus" shares nothing more with any entry)
+        besides = self.scope.conditions | _TREATING | self.scope.anchor_words
+        found = ([ranking.best] if ranking.best else []) + ranking.related
+        for match in ranking.related:
+            if match.score < threshold:
+                break
+            entry = self.kb.entry(match.entry_id)
+            if entry is None or entry.topic == _CANDIDACY:
+                continue
+            terms = self.retriever.matched_terms(text, match.entry_id)
+            if any(" " not in t and t not in besides and zipf(t) < GENERIC_ZIPF for t in terms):
+                return Ranking(True, match, [m for m in found if m is not match], terms)
+        return None
 
     def _frame_only(self, text: str, ranking: Ranking, anchored: bool) -> bool:
         """Does an answer rest only on the question's frame? "how many time zones does russia
