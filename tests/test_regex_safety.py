@@ -75,10 +75,13 @@ KNOWN: dict[str, str] = {
         "user: scope._ASKING_FRAME, matched at the start of one-part questions (Scope.trailing_question)"
     ),
     "(?<![a-z'])\\(?(?:(?:i'?m|i\\s+am|just|only)\\s+)?(?:asking|enquiring|inquiring)\\s+(?:for|on\\s+behalf\\s+of)\\s+(?:my|a|an|our)\\s+[a-z']+(?:\\s+[a-z']+)?\\)?[\\s.!?)]*$": (
-        "user: scope._ASKED_FOR_AFTER, searched at the end of every question (without_asked_for)"
+        "user: scope._ASKED_FOR_AFTER, searched at the end of every question (without_asides)"
     ),
     "\\(?(?:(?:i'?m|i\\s+am|just|only)\\s+)?(?:asking|enquiring|inquiring)\\s+(?:for|on\\s+behalf\\s+of)\\s+(?:my|a|an|our)\\s+[a-z']+(?:\\s+[a-z']+)?\\)?\\s*[:,.;!?-]+\\s*": (
-        "user: scope._ASKED_FOR_BEFORE, matched at the start of every question (without_asked_for)"
+        "user: scope._ASKED_FOR_BEFORE, matched at the start of every question (without_asides)"
+    ),
+    "(?<![a-z'])(?:eli5|(?:explain(?:\\s+it)?\\s+|tell\\s+me\\s+|describe(?:\\s+it)?\\s+)?like\\s+i'?m\\s+(?:5|five|a\\s+(?:child|kid|baby|toddler|five\\s+year\\s+old))(?:\\s+years?\\s+old)?)(?![a-z'])": (
+        "user: scope._AS_TO_A_CHILD, substituted in every question (without_asides)"
     ),
 }
 
@@ -201,6 +204,8 @@ def adversarial_inputs() -> list[str]:
         "so " * (N // 3) + "what",
         "hi " * (N // 3) + "x",
         "(" * N + "asking",
+        "like i'm " * (N // 9) + "6",
+        "explain " * (N // 8) + "like",
     ]
 
 
@@ -234,6 +239,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         scope_mod._ASKING_FRAME,
         scope_mod._ASKED_FOR_AFTER,
         scope_mod._ASKED_FOR_BEFORE,
+        scope_mod._AS_TO_A_CHILD,
         text_mod.LETTERS,
     ):
         assert rx.pattern in KNOWN

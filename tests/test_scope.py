@@ -14,7 +14,7 @@ from faqbot.scope import (
     ScopeConfigError,
     ends_after_it,
     one_slip,
-    without_asked_for,
+    without_asides,
     zipf,
 )
 from faqbot.service import FaqBot
@@ -720,13 +720,21 @@ def test_trailing_question_is_the_question_after_greetings(scope: Scope) -> None
     assert scope.trailing_question("what is nanofat") is None
 
 
-def test_without_asked_for_drops_who_the_question_is_for() -> None:
-    assert without_asked_for("is nanofat safe? asking for my mum") == "is nanofat safe?"
-    assert without_asked_for("what does nanofat cost (asking for a friend)") == (
+def test_without_asides_drops_who_the_question_is_for() -> None:
+    assert without_asides("is nanofat safe? asking for my mum") == "is nanofat safe?"
+    assert without_asides("what does nanofat cost (asking for a friend)") == (
         "what does nanofat cost"
     )
-    assert without_asked_for("asking for a friend: she is 58, would she qualify?") == (
+    assert without_asides("asking for a friend: she is 58, would she qualify?") == (
         "she is 58, would she qualify?"
     )
-    assert without_asked_for("is nanofat safe") is None
-    assert without_asked_for("asking for my mum") is None
+    assert without_asides("is nanofat safe") is None
+    assert without_asides("asking for my mum") is None
+
+
+def test_without_asides_drops_a_request_to_put_it_simply() -> None:
+    assert without_asides("angiogenesis nanofat explain like im 5") == "angiogenesis nanofat"
+    assert without_asides("eli5 how nanofat works") == "how nanofat works"
+    assert without_asides("explain it like i'm five: what is svf") == "what is svf"
+    # an age the asker gives is no aside
+    assert without_asides("im 5 weeks post op, is swelling normal") is None

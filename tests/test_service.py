@@ -141,6 +141,7 @@ def test_what_is_it_after_naming_something_else_is_no_answer(real_bot: FaqBot) -
         ),
         ("is nanofat safe? asking for my mum", "is nanofat safe?"),
         ("who performs nanofat grafting? asking for my mum", "who performs nanofat grafting?"),
+        ("angiogenesis nanofat explain like im 5", "angiogenesis nanofat"),
         (
             "Good evening, I have a question. can nanofat fix dark circles under the eyes?",
             "can nanofat fix dark circles under the eyes?",

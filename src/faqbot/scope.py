@@ -615,16 +615,20 @@ def then_heard(question: str) -> tuple[str, str] | None:
     return question[:end], rest
 
 
-def without_asked_for(question: str) -> str | None:
-    """A message without the part that only says who it is asked for ("is nanofat safe?
-    asking for my mum", "asking for a friend: who performs nanofat?"): the question is judged
-    on its own words, and a general one stays general. None when there is no such part, or
-    nothing else."""
+def without_asides(question: str) -> str | None:
+    """A message without the asides that say who it is asked for ("is nanofat safe? asking
+    for my mum", "asking for a friend: who performs nanofat?") or how simply to put it
+    ("angiogenesis nanofat explain like im 5", ``_AS_TO_A_CHILD``): the question is judged on
+    its own words, and a general one stays general ("im 5" is no age). None when there is no
+    such aside, or nothing else."""
     folded = fold(question).strip()
     found = _ASKED_FOR_AFTER.search(folded) or _ASKED_FOR_BEFORE.match(folded)
-    if found is None:
-        return None
-    rest = (folded[: found.start()].rstrip(" ,;:(-") + " " + folded[found.end() :]).strip()
+    if found is not None:
+        rest = (folded[: found.start()].rstrip(" ,;:(-") + " " + folded[found.end() :]).strip()
+    else:
+        rest = _AS_TO_A_CHILD.sub(" ", folded).strip(" ,;:-")
+        if rest == folded:
+            return None
     return rest or None
 
 
@@ -648,6 +652,12 @@ _ASKED_FOR_BEFORE = re.compile(
     r"\(?(?:(?:i'?m|i\s+am|just|only)\s+)?(?:asking|enquiring|inquiring)"
     r"\s+(?:for|on\s+behalf\s+of)\s+(?:my|a|an|our)\s+[a-z']+(?:\s+[a-z']+)?\)?"
     r"\s*[:,.;!?-]+\s*"
+)
+# a request to put it simply, which gives no age ("explain like im 5", "eli5", "like i'm a kid")
+_AS_TO_A_CHILD = re.compile(
+    r"(?<![a-z'])(?:eli5|(?:explain(?:\s+it)?\s+|tell\s+me\s+|describe(?:\s+it)?\s+)?like\s+i'?m"
+    r"\s+(?:5|five|a\s+(?:child|kid|baby|toddler|five\s+year\s+old))(?:\s+years?\s+old)?)"
+    r"(?![a-z'])"
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
 _FIRST_PERSON = re.compile(

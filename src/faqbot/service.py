@@ -34,7 +34,7 @@ from .scope import (
     ScopeCheck,
     then_heard,
     then_mine,
-    without_asked_for,
+    without_asides,
     zipf,
 )
 from .settings import Settings
@@ -486,12 +486,12 @@ class FaqBot:
         speaks of themselves and then asks whether they can, should or will (``asks_whether_i``:
         "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
         never name (``takes_a_medicine``: "can i get nanofat while on accutane"). Who a question
-        is asked for, said apart from it ("asking for my mum", ``without_asked_for``), and greetings
+        is asked for, said apart from it ("asking for my mum", ``without_asides``), and greetings
         and thanks before it (``Scope.trailing_question``) are left out: the question's own
         words decide."""
         # "is nanofat safe? asking for my mum", "Good evening, I have a question. can nanofat
         # fix dark circles?": the question's own words decide
-        asked = without_asked_for(question) or self.scope.trailing_question(question)
+        asked = without_asides(question) or self.scope.trailing_question(question)
         if asked is not None:
             return self.decide(asked)[0], self._scope(question)
         decision = self.policy.decide(question)
