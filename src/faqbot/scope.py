@@ -433,18 +433,20 @@ class Scope:
         an opener (``_OPENERS``), a chat filler or a stop word; else None. A scene set
         in words of its own ("people with burns from kitchen accidents, can nanofat help them")
         says what the question is about and stays."""
-        parts = _split(fold(question))
+        folded = fold(question).strip()
+        parts = _split(folded)
         if len(parts) < 2:
-            asked = _ASKING_FRAME.match(fold(question).strip())
+            asked = _ASKING_FRAME.match(folded)
             if asked is None:
                 return None
-            parts = [asked.group(0), fold(question).strip()[asked.end() :]]
-        last = self.normalize(parts[-1])
-        if _ASKS.isdisjoint(last) or not self._uses_a_domain_word(last):
-            return None
+            parts = [asked.group(0), folded[asked.end() :]]
+        # the cheap test first: most messages of several parts say something before the question
         for part in parts[:-1]:
             if not all(w in _OPENERS or w in STOP_WORDS or w in CHAT_FILLERS for w in tokens(part)):
                 return None
+        last = self.normalize(parts[-1])
+        if _ASKS.isdisjoint(last) or not self._uses_a_domain_word(last):
+            return None
         return parts[-1]
 
     def leading_question(self, question: str) -> str | None:
@@ -622,10 +624,14 @@ def without_asides(question: str) -> str | None:
     its own words, and a general one stays general ("im 5" is no age). None when there is no
     such aside, or nothing else."""
     folded = fold(question).strip()
-    found = _ASKED_FOR_AFTER.search(folded) or _ASKED_FOR_BEFORE.match(folded)
+    found = None
+    if "quiring" in folded or "asking" in folded:  # the patterns' cheap precondition
+        found = _ASKED_FOR_AFTER.search(folded) or _ASKED_FOR_BEFORE.match(folded)
     if found is not None:
         rest = (folded[: found.start()].rstrip(" ,;:(-") + " " + folded[found.end() :]).strip()
     else:
+        if "like" not in folded and "eli5" not in folded:
+            return None
         rest = _AS_TO_A_CHILD.sub(" ", folded).strip(" ,;:-")
         if rest == folded:
             return None
