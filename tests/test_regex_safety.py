@@ -72,7 +72,7 @@ KNOWN: dict[str, str] = {
         "user: scope._WHAT_IS_IT, fullmatch on the last part of a message of several (Scope.definition_asked)"
     ),
     "\\A(?:(?:hi|hey|hello|ok|okay|so|please)\\W+)*(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me|tell me|i was wondering|i wonder|do you know)\\s+": (
-        "user: scope._ASKING_FRAME, matched at the start of one-part questions (Scope.trailing_question)"
+        "user: scope._ASKING_FRAME, matched at the start of one-part questions (Scope.without_pleasantries)"
     ),
     "(?<![a-z'])\\(?(?:(?:i'?m|i\\s+am|just|only)\\s+)?(?:asking|enquiring|inquiring)\\s+(?:for|on\\s+behalf\\s+of)\\s+(?:my|a|an|our)\\s+[a-z']+(?:\\s+[a-z']+)?\\)?[\\s.!?)]*$": (
         "user: scope._ASKED_FOR_AFTER, searched at the end of every question (without_asides)"

@@ -697,27 +697,24 @@ def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> 
     assert scope.definition_asked("what is it") is None
 
 
-def test_trailing_question_is_the_question_after_greetings(scope: Scope) -> None:
-    assert scope.trailing_question("Good morning. I was wondering, is sedation used?") == (
-        "is sedation used"
-    )
-    assert scope.trailing_question("thanks for your help earlier. what is nanofat?") == (
-        "what is nanofat"
-    )
-    assert scope.trailing_question("quick q - how long does the swelling last") == (
-        "how long does the swelling last"
-    )
-    assert scope.trailing_question("I'd like to know what is nanofat") == "what is nanofat"
-    assert scope.trailing_question("can you tell me how long the swelling lasts") == (
-        "how long the swelling lasts"
-    )
-    # a scene set in words of its own says what the question is about
-    burns = "people with burns from kitchen accidents, can nanofat help them"
-    assert scope.trailing_question(burns) is None
-    assert scope.trailing_question("I had botox last week. how long does the swelling last") is None
-    # the last part must ask about this subject, and there must be something before it
-    assert scope.trailing_question("good morning. how are you") is None
-    assert scope.trailing_question("what is nanofat") is None
+def test_without_pleasantries_is_the_question_without_greetings_and_thanks(
+    scope: Scope,
+) -> None:
+    wp = scope.without_pleasantries
+    assert wp("Good morning. I was wondering, is sedation used?") == "is sedation used?"
+    assert wp("thanks for your help earlier. what is nanofat?") == "what is nanofat?"
+    assert wp("quick q - how long does the swelling last") == "how long does the swelling last"
+    assert wp("who is tonnard? Cheers!") == "who is tonnard?"
+    assert wp("is sedation used? Many thanks in advance.") == "is sedation used?"
+    assert wp("I'd like to know what is nanofat") == "what is nanofat"
+    assert wp("can you tell me how long the swelling lasts") == "how long the swelling lasts"
+    # a scene set in words of its own says what the question is about and stays
+    assert wp("people with burns from kitchen accidents, can nanofat help them") is None
+    assert wp("I had botox last week. how long does the swelling last") is None
+    # a part that says whose case it is, or has no word of greeting or thanks, stays
+    assert wp("is nanofat safe? for me?") is None
+    assert wp("is nanofat safe? can i?") is None
+    assert wp("what is nanofat") is None
 
 
 def test_without_asides_drops_who_the_question_is_for() -> None:

@@ -154,6 +154,11 @@ def test_what_is_it_after_naming_something_else_is_no_answer(real_bot: FaqBot) -
             "Hi, hope you're well. where is the fat taken from for nanofat?",
             "where is the fat taken from for nanofat?",
         ),
+        ("who is kami parsa? Cheers!", "who is kami parsa?"),
+        (
+            "Hey there! I have sun spots, will nanofat fade them?",
+            "I have sun spots, will nanofat fade them?",
+        ),
     ],
 )
 def test_wrapping_words_change_nothing(real_bot: FaqBot, wrapped: str, bare: str) -> None:
@@ -162,12 +167,17 @@ def test_wrapping_words_change_nothing(real_bot: FaqBot, wrapped: str, bare: str
     assert (got.status, got.answer and got.answer.id) == (want.status, want.answer.id), wrapped
 
 
+def test_small_talk_after_a_greeting_is_no_answer(real_bot: FaqBot) -> None:
+    assert real_bot.ask("Quick one: are you a real person?").status.value == "no_match"
+
+
 @pytest.mark.parametrize(
     "question",
     [
         "asking for a friend: she is 58 with lupus, would she qualify for nanofat?",
         "can my mum have nanofat at 80? asking for my mum",
         "Good morning. I was wondering, can I have nanofat with my lupus?",
+        "is nanofat safe? for me?",
     ],
 )
 def test_who_it_is_asked_for_does_not_hide_a_personal_question(

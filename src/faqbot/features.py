@@ -132,6 +132,13 @@ CHAT_FILLERS = (
             "ciao",
             "arigato",
             "porfavor",
+            # sign-offs ("... Cheers!", "Kind regards, Anna", "thanx")
+            "cheers",
+            "regards",
+            "thanx",
+            "thnx",
+            "tyvm",
+            "xoxo",
         ]
     )
     | HEDGES

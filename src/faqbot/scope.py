@@ -425,29 +425,30 @@ class Scope:
                     return " ".join(words[lo:hi])
         return None
 
-    def trailing_question(self, question: str) -> str | None:
-        """The question itself, when what comes before it only greets, thanks or says the
-        asker is curious ("Good morning. I was wondering, what is nanofat?", "thanks for your
-        help earlier. what is nanofat?", "quick q - what is nanofat"): the last part, when it
-        asks (a question word) about this subject (a domain word) and every word before it is
-        an opener (``_OPENERS``), a chat filler or a stop word; else None. A scene set
-        in words of its own ("people with burns from kitchen accidents, can nanofat help them")
-        says what the question is about and stays."""
+    def without_pleasantries(self, question: str) -> str | None:
+        """The message without the parts before or after its question that only greet, thank
+        or say the asker is curious ("Good morning. I was wondering, what is nanofat?", "quick
+        q - what is nanofat", "who is kami parsa? Cheers!", "... Many thanks in advance."), or
+        without a request to be told that opens it ("I'd like to know what is nanofat"). Such a
+        part has a word of greeting or thanks (``_OPENERS``) and otherwise only chat fillers
+        and stop words, and names no one ("for me?", "can i?" say whose case it is and stay).
+        The question part keeps its question mark. None when there is nothing to leave out."""
         folded = fold(question).strip()
-        parts = _split(folded)
-        if len(parts) < 2:
+        spans = _part_spans(folded)
+        if len(spans) < 2:
             asked = _ASKING_FRAME.match(folded)
-            if asked is None:
-                return None
-            parts = [asked.group(0), folded[asked.end() :]]
-        # the cheap test first: most messages of several parts say something before the question
-        for part in parts[:-1]:
-            if not all(w in _OPENERS or w in STOP_WORDS or w in CHAT_FILLERS for w in tokens(part)):
-                return None
-        last = self.normalize(parts[-1])
-        if _ASKS.isdisjoint(last) or not self._uses_a_domain_word(last):
+            rest = folded[asked.end() :].strip() if asked else ""
+            return rest or None
+        first, last = 0, len(spans)
+        while first < last - 1 and _only_pleasantry(folded[slice(*spans[first])]):
+            first += 1
+        while last - 1 > first and _only_pleasantry(folded[slice(*spans[last - 1])]):
+            last -= 1
+        if first == 0 and last == len(spans):
             return None
-        return parts[-1]
+        start, end = spans[first][0], spans[last - 1][1]
+        mark = "?" if folded[end : end + 1] == "?" else ""
+        return folded[start:end] + mark
 
     def leading_question(self, question: str) -> str | None:
         """The question itself, when what follows it only comments ("does it hurt when they take
@@ -636,6 +637,31 @@ def without_asides(question: str) -> str | None:
         if rest == folded:
             return None
     return rest or None
+
+
+def _part_spans(folded: str) -> list[tuple[int, int]]:
+    """Where each non-empty part of a folded question (``_SEGMENTS``) starts and ends."""
+    spans, pos = [], 0
+    for sep in [*_SEGMENTS.finditer(folded), None]:
+        end = len(folded) if sep is None else sep.start()
+        piece = folded[pos:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((pos + lead, pos + len(piece.rstrip())))
+        if sep is not None:
+            pos = sep.end()
+    return spans
+
+
+def _only_pleasantry(part: str) -> bool:
+    """Does a part only greet, thank or say the asker is curious (see
+    ``Scope.without_pleasantries``)?"""
+    words = tokens(part)
+    return (
+        not _OPENERS.isdisjoint(words)
+        and _NAMES_SOMEONE.isdisjoint(words)
+        and all(w in _OPENERS or w in STOP_WORDS or w in CHAT_FILLERS for w in words)
+    )
 
 
 def _split(folded: str) -> list[str]:
@@ -832,6 +858,10 @@ _PLEASANTRIES = frozenset(
 # words that speak to the bot, and every word a message of small talk may hold
 _TO_THE_BOT = _SECOND_PERSON | _PLEASANTRIES
 _SMALL_TALK_WORDS = STOP_WORDS | QUESTION_WORDS | _ABOUT_THE_BOT | _TO_THE_BOT
+# words that say whose case a part is about ("for me?", "and for her?"): never a pleasantry
+_NAMES_SOMEONE = frozenset(
+    ["me", "my", "mine", "myself", "us", "our", "her", "him", "his", "she", "he", "them", "their"]
+)
 # a request to be told, before the question it wraps ("I'd like to know what is nanofat", "can
 # you tell me how long it lasts")
 _ASKING_FRAME = re.compile(
@@ -848,6 +878,8 @@ _OPENERS = _PLEASANTRIES | frozenset(
     + ["researching", "reading", "doing", "bit", "little", "bot", "there", "team", "everyone"]
     + ["so", "please", "asking", "ask", "want", "wanted", "like", "know", "just", "one"]
     + ["more", "another", "follow", "up", "well", "day", "m", "s", "re", "ve", "d", "ll"]
+    + ["regards", "kind", "best", "wishes", "many", "lot", "advance", "thankyou", "thanx"]
+    + ["thnx", "tyvm", "all", "hope", "x", "xx", "xoxo"]
 )
 
 

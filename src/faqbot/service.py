@@ -199,11 +199,15 @@ class FaqBot:
         )
         if ranking.best is not None:
             ranking = self._leading_question_first(question, scope, top_k, ranking)
-            ranking = self._trailing_question_first(question, scope, top_k, ranking)
+            ranking = self._without_pleasantries_first(question, scope, top_k, ranking)
         elif ranking.gap is None and not self._excluded(scope):
             # the asker's own context, or a comment after the question, can bury the question:
             # try the question on its own
-            for find_part in (self.scope.question_part, self.scope.leading_question):
+            for find_part in (
+                self.scope.question_part,
+                self.scope.leading_question,
+                self.scope.without_pleasantries,
+            ):
                 part = find_part(question)
                 # not when the part leaves a treatment behind ("my wife wants breast implants,
                 # what sizes do they come in")
@@ -268,17 +272,22 @@ class FaqBot:
         alone = None if asked is None else self._answer_alone(asked, scope, top_k, foreign=False)
         return alone if alone is not None and alone.best is not None else None
 
-    def _trailing_question_first(
+    def _without_pleasantries_first(
         self, question: str, scope: ScopeCheck, top_k: int, ranking: Ranking
     ) -> Ranking:
-        """A message that greets or sets the scene, then asks ("Good morning. I was wondering,
-        what is nanofat?", ``Scope.trailing_question``), is answered as its question alone when
-        that finds a clearly better match (by ``LEADING_MARGIN``) than the whole message: the
-        opening's words ("morning", "research") can pull the message to an entry that uses
-        them."""
-        part = self.scope.trailing_question(question)
-        alone = None if part is None else self._answer_alone(part, scope, top_k, foreign=True)
-        if alone is None or alone.best is None or ranking.best is None:
+        """A message that greets, thanks or says the asker is curious around its question
+        ("Good morning. I was wondering, what is nanofat?", ``Scope.without_pleasantries``) is
+        answered as its question alone when that finds a clearly better match (by
+        ``LEADING_MARGIN``) than the whole message: the pleasantries' words ("morning",
+        "research") can pull the message to an entry that uses them. When the question alone is
+        out of scope ("Quick one: are you a real person?"), so is the message."""
+        part = self.scope.without_pleasantries(question)
+        if part is None or ranking.best is None:
+            return ranking
+        if self._excluded(self._scope(part)):  # "Quick one: are you a real person?"
+            return Ranking(False, None, [], [])
+        alone = self._answer_alone(part, scope, top_k, foreign=True)
+        if alone is None or alone.best is None:
             return ranking
         return alone if alone.best.score > ranking.best.score + LEADING_MARGIN else ranking
 
@@ -487,11 +496,11 @@ class FaqBot:
         "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
         never name (``takes_a_medicine``: "can i get nanofat while on accutane"). Who a question
         is asked for, said apart from it ("asking for my mum", ``without_asides``), and greetings
-        and thanks before it (``Scope.trailing_question``) are left out: the question's own
+        and thanks around it (``Scope.without_pleasantries``) are left out: the question's own
         words decide."""
         # "is nanofat safe? asking for my mum", "Good evening, I have a question. can nanofat
         # fix dark circles?": the question's own words decide
-        asked = without_asides(question) or self.scope.trailing_question(question)
+        asked = without_asides(question) or self.scope.without_pleasantries(question)
         if asked is not None:
             return self.decide(asked)[0], self._scope(question)
         decision = self.policy.decide(question)
