@@ -9,8 +9,10 @@ None of that says what is asked. Each question of ``faq/eval/dev.tsv`` (every ki
 and wrapped in a few wrappings drawn by a seeded generator from ``WRAPPINGS``, as the service
 asks it (``FaqBot.ask``); a wrapping keeps the outcome when the status, the entry answered with
 and, for a refusal, whether it is urgent, are the bare question's. The held-out ``test.tsv`` is
-not used by default. The wrappings were written for this script, apart from the phrases the
-rules and tests were built on.
+not used by default. ``WRAPPINGS`` were written for this script, apart from the phrases the
+rules and tests were built on, but their first run showed "Cheers!" and "Hey there!" breaking
+answers, which rules then fixed; ``CHECK_WRAPPINGS`` (``--check``) were written afterwards and
+never used to change a rule.
 """
 
 from __future__ import annotations
@@ -44,6 +46,25 @@ WRAPPINGS = (
     "{q} pls",
     "{q}?? 🙏",
 )
+# a second set, written after the rules were made and never used to change them: it measures
+# the rules on wrappings they were not built from
+CHECK_WRAPPINGS = (
+    "Good afternoon! {q}?",
+    "Hiya. {q}?",
+    "Greetings. {q}?",
+    "{q}? Thank you!",
+    "{q}? ty so much",
+    "{q}? Best wishes, Sam",
+    "Sorry to bother you. {q}?",
+    "One more question: {q}?",
+    "I'd love to know {q}",
+    "Please tell me {q}",
+    "{q}? asking for my brother",
+    "{q}? (just asking for a friend)",
+    "Hello again! {q}?",
+    "{q}? thx in advance",
+    "ok so {q}??",
+)
 
 
 def outcome(response: AskResponse) -> tuple[str, str | None, bool | None]:
@@ -60,6 +81,9 @@ def main() -> None:
     parser.add_argument("--per-question", type=int, default=3)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--show", type=int, default=0, help="print this many changed outcomes")
+    parser.add_argument(
+        "--check", action="store_true", help="use CHECK_WRAPPINGS, which no rule was built from"
+    )
     args = parser.parse_args()
     bot = FaqBot.from_settings()
     rng = random.Random(args.seed)
@@ -69,7 +93,7 @@ def main() -> None:
     for row in load_eval_rows(args.file):
         bare = row.question.strip().rstrip("?!. ")
         want = outcome(bot.ask(row.question))
-        for wrapping in rng.sample(WRAPPINGS, args.per_question):
+        for wrapping in rng.sample(CHECK_WRAPPINGS if args.check else WRAPPINGS, args.per_question):
             wrapped = wrapping.format(q=bare)
             got = outcome(bot.ask(wrapped))
             total[row.kind] += 1
