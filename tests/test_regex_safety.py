@@ -83,6 +83,9 @@ KNOWN: dict[str, str] = {
     "(?<![a-z'])(?:eli5|(?:explain(?:\\s+it)?\\s+|tell\\s+me\\s+|describe(?:\\s+it)?\\s+)?like\\s+i'?m\\s+(?:5|five|a\\s+(?:child|kid|baby|toddler|five\\s+year\\s+old))(?:\\s+years?\\s+old)?)(?![a-z'])": (
         "user: scope._AS_TO_A_CHILD, substituted in every question (without_asides)"
     ),
+    "(?:^|(?<=[.?!,:;])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me)(?![a-z'])": (
+        'user: scope._POLITE_REQUEST, substituted in questions holding " me" (without_asides)'
+    ),
 }
 
 RE_FUNCS = {
@@ -206,6 +209,8 @@ def adversarial_inputs() -> list[str]:
         "(" * N + "asking",
         "like i'm " * (N // 9) + "6",
         "explain " * (N // 8) + "like",
+        ". would you " * (N // 12) + "tell",
+        "i should be most grateful if you could " * (N // 40) + "x",
     ]
 
 
@@ -240,6 +245,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         scope_mod._ASKED_FOR_AFTER,
         scope_mod._ASKED_FOR_BEFORE,
         scope_mod._AS_TO_A_CHILD,
+        scope_mod._POLITE_REQUEST,
         text_mod.LETTERS,
     ):
         assert rx.pattern in KNOWN

@@ -735,3 +735,11 @@ def test_without_asides_drops_a_request_to_put_it_simply() -> None:
     assert without_asides("explain it like i'm five: what is svf") == "what is svf"
     # an age the asker gives is no aside
     assert without_asides("im 5 weeks post op, is swelling normal") is None
+
+
+def test_without_asides_drops_a_polite_request_to_be_told() -> None:
+    asked = "Would you be so kind as to tell me whether the fat is taken from the stomach?"
+    assert without_asides(asked) == "whether the fat is taken from the stomach?"
+    grateful = "Good day. I should be most grateful if you could explain to me what nanofat is."
+    assert without_asides(grateful) == "good day. what nanofat is."
+    assert without_asides("tell me about nanofat") is None

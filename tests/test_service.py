@@ -167,6 +167,15 @@ def test_wrapping_words_change_nothing(real_bot: FaqBot, wrapped: str, bare: str
     assert (got.status, got.answer and got.answer.id) == (want.status, want.answer.id), wrapped
 
 
+def test_a_polite_request_to_be_told_is_no_personal_question(real_bot: FaqBot) -> None:
+    question = (
+        "Dear Sir or Madam, I have read a little about fat transfer to the face in a magazine "
+        "at my dentist's surgery. Would you be so kind as to tell me whether the fat is taken "
+        "from the stomach or from elsewhere?"
+    )
+    assert real_bot.ask(question).status.value != "refused"
+
+
 def test_small_talk_after_a_greeting_is_no_answer(real_bot: FaqBot) -> None:
     assert real_bot.ask("Quick one: are you a real person?").status.value == "no_match"
 
@@ -178,6 +187,7 @@ def test_small_talk_after_a_greeting_is_no_answer(real_bot: FaqBot) -> None:
         "can my mum have nanofat at 80? asking for my mum",
         "Good morning. I was wondering, can I have nanofat with my lupus?",
         "is nanofat safe? for me?",
+        "could you tell me whether I can have nanofat with lupus",
     ],
 )
 def test_who_it_is_asked_for_does_not_hide_a_personal_question(

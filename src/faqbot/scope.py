@@ -620,23 +620,23 @@ def then_heard(question: str) -> tuple[str, str] | None:
 
 def without_asides(question: str) -> str | None:
     """A message without the asides that say who it is asked for ("is nanofat safe? asking
-    for my mum", "asking for a friend: who performs nanofat?") or how simply to put it
-    ("angiogenesis nanofat explain like im 5", ``_AS_TO_A_CHILD``): the question is judged on
-    its own words, and a general one stays general ("im 5" is no age). None when there is no
+    for my mum", "asking for a friend: who performs nanofat?"), how simply to put it
+    ("angiogenesis nanofat explain like im 5", ``_AS_TO_A_CHILD``) or how politely it is asked
+    ("would you be so kind as to tell me whether the fat is taken from the stomach",
+    ``_POLITE_REQUEST``): the question is judged on its own words, and a general one stays
+    general ("im 5" is no age; "tell me" asks nothing about the asker). None when there is no
     such aside, or nothing else."""
-    folded = fold(question).strip()
+    folded = rest = fold(question).strip()
     found = None
-    if "quiring" in folded or "asking" in folded:  # the patterns' cheap precondition
-        found = _ASKED_FOR_AFTER.search(folded) or _ASKED_FOR_BEFORE.match(folded)
+    if "quiring" in rest or "asking" in rest:  # the patterns' cheap precondition
+        found = _ASKED_FOR_AFTER.search(rest) or _ASKED_FOR_BEFORE.match(rest)
     if found is not None:
-        rest = (folded[: found.start()].rstrip(" ,;:(-") + " " + folded[found.end() :]).strip()
-    else:
-        if "like" not in folded and "eli5" not in folded:
-            return None
-        rest = _AS_TO_A_CHILD.sub(" ", folded).strip(" ,;:-")
-        if rest == folded:
-            return None
-    return rest or None
+        rest = (rest[: found.start()].rstrip(" ,;:(-") + " " + rest[found.end() :]).strip()
+    if "like" in rest or "eli5" in rest:
+        rest = _AS_TO_A_CHILD.sub(" ", rest).strip(" ,;:-")
+    if " me" in rest:
+        rest = " ".join(_POLITE_REQUEST.sub(" ", rest).split())
+    return rest or None if rest != folded else None
 
 
 def _part_spans(folded: str) -> list[tuple[int, int]]:
@@ -689,6 +689,18 @@ _ASKED_FOR_BEFORE = re.compile(
 _AS_TO_A_CHILD = re.compile(
     r"(?<![a-z'])(?:eli5|(?:explain(?:\s+it)?\s+|tell\s+me\s+|describe(?:\s+it)?\s+)?like\s+i'?m"
     r"\s+(?:5|five|a\s+(?:child|kid|baby|toddler|five\s+year\s+old))(?:\s+years?\s+old)?)"
+    r"(?![a-z'])"
+)
+# a polite request to be told, where a part of a message opens ("Would you be so kind as to tell
+# me whether ...", "I should be most grateful if you could explain to me ...")
+_POLITE_REQUEST = re.compile(
+    r"(?:^|(?<=[.?!,:;])\s+)(?:(?:would|could|can|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+)?"
+    r"(?:be\s+so\s+kind\s+as\s+to\s+|possibly\s+)?(?:tell|explain(?:\s+to)?|let)\s+me"
+    r"(?:\s+know)?|would\s+it\s+be\s+possible\s+to\s+(?:tell|explain(?:\s+to)?)\s+me"
+    r"|i\s+(?:should|would)\s+be\s+(?:most\s+|very\s+|really\s+)?grateful\s+if\s+you"
+    r"\s+(?:could|would)\s+(?:tell|explain(?:\s+to)?)\s+me"
+    r"|i\s+wonder(?:ed)?\s+(?:whether|if)\s+you\s+(?:might|could|would)\s+(?:be\s+able\s+to\s+)?"
+    r"(?:tell|explain(?:\s+to)?)\s+me|please\s+(?:could\s+you\s+)?(?:tell|explain(?:\s+to)?)\s+me)"
     r"(?![a-z'])"
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
