@@ -83,7 +83,7 @@ KNOWN: dict[str, str] = {
     "(?<![a-z'])(?:eli5|(?:explain(?:\\s+it)?\\s+|tell\\s+me\\s+|describe(?:\\s+it)?\\s+)?like\\s+i'?m\\s+(?:5|five|a\\s+(?:child|kid|baby|toddler|five\\s+year\\s+old))(?:\\s+years?\\s+old)?)(?![a-z'])": (
         "user: scope._AS_TO_A_CHILD, substituted in every question (without_asides)"
     ),
-    "(?:^|(?<=[.?!,:;])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me)(?![a-z'])": (
+    "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|(?:give|show|list|send)\\s+me)(?![a-z'])": (
         'user: scope._POLITE_REQUEST, substituted in questions holding " me" (without_asides)'
     ),
 }

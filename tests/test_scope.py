@@ -743,3 +743,12 @@ def test_without_asides_drops_a_polite_request_to_be_told() -> None:
     grateful = "Good day. I should be most grateful if you could explain to me what nanofat is."
     assert without_asides(grateful) == "good day. what nanofat is."
     assert without_asides("tell me about nanofat") is None
+
+
+def test_without_asides_drops_give_me_where_a_part_opens() -> None:
+    assert without_asides("needle gauge and how many mL per spot - give me both") == (
+        "needle gauge and how many ml per spot - both"
+    )
+    assert without_asides("give me the full list of side effects") == (
+        "the full list of side effects"
+    )

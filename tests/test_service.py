@@ -176,6 +176,18 @@ def test_a_polite_request_to_be_told_is_no_personal_question(real_bot: FaqBot) -
     assert real_bot.ask(question).status.value != "refused"
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "do clinics really turn smokers away or is that overblown",
+        "moms with post-pregnancy stretch marks - any evidence or wishful thinking",
+        "give me the full list of side effects, not the brochure version",
+    ],
+)
+def test_a_skeptics_words_name_no_other_subject(real_bot: FaqBot, question: str) -> None:
+    assert real_bot.ask(question).status.value == "answered", question
+
+
 def test_small_talk_after_a_greeting_is_no_answer(real_bot: FaqBot) -> None:
     assert real_bot.ask("Quick one: are you a real person?").status.value == "no_match"
 

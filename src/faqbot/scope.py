@@ -691,16 +691,17 @@ _AS_TO_A_CHILD = re.compile(
     r"\s+(?:5|five|a\s+(?:child|kid|baby|toddler|five\s+year\s+old))(?:\s+years?\s+old)?)"
     r"(?![a-z'])"
 )
-# a polite request to be told, where a part of a message opens ("Would you be so kind as to tell
-# me whether ...", "I should be most grateful if you could explain to me ...")
+# a request to be told, where a part of a message opens ("Would you be so kind as to tell me
+# whether ...", "I should be most grateful if you could explain to me ...", "give me both")
 _POLITE_REQUEST = re.compile(
-    r"(?:^|(?<=[.?!,:;])\s+)(?:(?:would|could|can|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+)?"
+    r"(?:^|(?<=[.?!,:;-])\s+)(?:(?:would|could|can|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+)?"
     r"(?:be\s+so\s+kind\s+as\s+to\s+|possibly\s+)?(?:tell|explain(?:\s+to)?|let)\s+me"
     r"(?:\s+know)?|would\s+it\s+be\s+possible\s+to\s+(?:tell|explain(?:\s+to)?)\s+me"
     r"|i\s+(?:should|would)\s+be\s+(?:most\s+|very\s+|really\s+)?grateful\s+if\s+you"
     r"\s+(?:could|would)\s+(?:tell|explain(?:\s+to)?)\s+me"
     r"|i\s+wonder(?:ed)?\s+(?:whether|if)\s+you\s+(?:might|could|would)\s+(?:be\s+able\s+to\s+)?"
-    r"(?:tell|explain(?:\s+to)?)\s+me|please\s+(?:could\s+you\s+)?(?:tell|explain(?:\s+to)?)\s+me)"
+    r"(?:tell|explain(?:\s+to)?)\s+me|please\s+(?:could\s+you\s+)?(?:tell|explain(?:\s+to)?)\s+me"
+    r"|(?:give|show|list|send)\s+me)"
     r"(?![a-z'])"
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
