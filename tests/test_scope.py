@@ -714,6 +714,7 @@ def test_without_pleasantries_is_the_question_without_greetings_and_thanks(
     # a part that says whose case it is, or has no word of greeting or thanks, stays
     assert wp("is nanofat safe? for me?") is None
     assert wp("is nanofat safe? can i?") is None
+    assert wp("is nanofat safe? i want it") is None
     assert wp("what is nanofat") is None
 
 

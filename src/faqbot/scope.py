@@ -430,8 +430,9 @@ class Scope:
         or say the asker is curious ("Good morning. I was wondering, what is nanofat?", "quick
         q - what is nanofat", "who is kami parsa? Cheers!", "... Many thanks in advance."), or
         without a request to be told that opens it ("I'd like to know what is nanofat"). Such a
-        part has a word of greeting or thanks (``_OPENERS``) and otherwise only chat fillers
-        and stop words, and names no one ("for me?", "can i?" say whose case it is and stay).
+        part has a word of greeting or thanks (``_GREETINGS``) and otherwise only the words that
+        go with them (``_OPENERS``), chat fillers and stop words, and names no one ("for me?",
+        "can i?" and "i want it" say whose case it is and stay).
         The question part keeps its question mark. None when there is nothing to leave out."""
         folded = fold(question).strip()
         spans = _part_spans(folded)
@@ -655,10 +656,11 @@ def _part_spans(folded: str) -> list[tuple[int, int]]:
 
 def _only_pleasantry(part: str) -> bool:
     """Does a part only greet, thank or say the asker is curious (see
-    ``Scope.without_pleasantries``)?"""
+    ``Scope.without_pleasantries``): a word of ``_GREETINGS``, and otherwise only words that go
+    with them, chat fillers and stop words, and no one named?"""
     words = tokens(part)
     return (
-        not _OPENERS.isdisjoint(words)
+        not _GREETINGS.isdisjoint(words)
         and _NAMES_SOMEONE.isdisjoint(words)
         and all(w in _OPENERS or w in STOP_WORDS or w in CHAT_FILLERS for w in words)
     )
@@ -885,14 +887,18 @@ _ASKING_FRAME = re.compile(
 )
 # what people say before a question without saying what it is about ("Good morning", "thanks
 # for your help earlier", "quick q", "I was wondering", "I'm doing some research")
-_OPENERS = _PLEASANTRIES | frozenset(
-    ["greetings", "good", "earlier", "again", "quick", "q", "question", "questions", "query"]
-    + ["curious", "wondering", "wondered", "wonder", "hoping", "hope", "research"]
-    + ["researching", "reading", "doing", "bit", "little", "bot", "there", "team", "everyone"]
-    + ["so", "please", "asking", "ask", "want", "wanted", "like", "know", "just", "one"]
-    + ["more", "another", "follow", "up", "well", "day", "m", "s", "re", "ve", "d", "ll"]
-    + ["regards", "kind", "best", "wishes", "many", "lot", "advance", "thankyou", "thanx"]
-    + ["thnx", "tyvm", "all", "hope", "x", "xx", "xoxo"]
+_GREETINGS = _PLEASANTRIES | frozenset(
+    ["greetings", "wondering", "wondered", "wonder", "curious", "question", "questions", "query"]
+    + ["q", "regards", "wishes", "hope", "hoping", "research", "researching", "thankyou"]
+    + ["thanx", "thnx", "tyvm", "xoxo", "xx", "quick"]
+)
+# and the words that go with them ("good morning", "quick q", "many thanks in advance", "hope
+# all is well", "I'm doing some research"); no word of wanting or knowing ("i want it")
+_OPENERS = _GREETINGS | frozenset(
+    ["good", "earlier", "again", "reading", "doing", "bit", "little", "bot", "there"]
+    + ["team", "everyone", "so", "please", "asking", "ask", "just", "one", "more", "another"]
+    + ["follow", "up", "well", "day", "kind", "best", "many", "lot", "advance", "all", "x"]
+    + ["m", "s", "re", "ve", "d", "ll"]
 )
 
 

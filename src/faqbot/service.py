@@ -398,9 +398,8 @@ class FaqBot:
         procedure (:meth:`_about_a_condition`), the next entry above the answer threshold that
         is on another topic and shares a word with the question that is not common English
         (``GENERIC_ZIPF``: "people" says nothing) besides the condition, the treating word and
-        the subject's name: "diabetic
-        ppl w nonhealing sores can fat cells help close em" is about chronic wounds, which the
-        sources do discuss. None when there is none."""
+        the subject's name: "diabetic ppl w nonhealing sores can fat cells help close em" is
+        about chronic wounds, which the sources do discuss. None when there is none."""
         toks = self.scope.normalize(text)
         if _TREATING.isdisjoint(toks):
             return None
@@ -494,12 +493,10 @@ class FaqBot:
         nanofat") and no gap entry says the sources leave it open. So does one in which the asker
         speaks of themselves and then asks whether they can, should or will (``asks_whether_i``:
         "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
-        never name (``takes_a_medicine``: "can i get nanofat while on accutane"). Who a question
-        is asked for, said apart from it ("asking for my mum", ``without_asides``), and greetings
-        and thanks around it (``Scope.without_pleasantries``) are left out: the question's own
-        words decide."""
-        # "is nanofat safe? asking for my mum", "Good evening, I have a question. can nanofat
-        # fix dark circles?": the question's own words decide
+        never name (``takes_a_medicine``: "can i get nanofat while on accutane"). Asides (who
+        the question is asked for, "explain like im 5", "would you be so kind as to tell me":
+        ``without_asides``) and greetings and thanks around it (``Scope.without_pleasantries``)
+        are left out: the question's own words decide."""
         asked = without_asides(question) or self.scope.without_pleasantries(question)
         if asked is not None:
             return self.decide(asked)[0], self._scope(question)
