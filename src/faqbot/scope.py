@@ -637,7 +637,9 @@ def without_asides(question: str) -> str | None:
         rest = _AS_TO_A_CHILD.sub(" ", rest).strip(" ,;:-")
     if " me" in rest:
         rest = " ".join(_POLITE_REQUEST.sub(" ", rest).split())
-    return rest or None if rest != folded else None
+    if rest == folded:
+        return None
+    return rest or None
 
 
 def _part_spans(folded: str) -> list[tuple[int, int]]:
@@ -671,7 +673,8 @@ def _split(folded: str) -> list[str]:
     return [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
 
 
-# where the asker came across a claim ("i have read this", "my friend told me", "saw it on tiktok")
+# where the asker came across a claim ("i have read this", "my friend told me", "saw it on tiktok"):
+# narrower than _CAME_ACROSS, since what follows a question must say only that
 _CAME_ACROSS_CLAIM = frozenset(
     ["read", "heard", "saw", "seen", "watched", "told", "says", "said", "claims", "claimed"]
 )
