@@ -536,20 +536,19 @@ class FaqBot:
             return True
         # a general question, then a comment on the asker's own ("does nanofat work on hands?
         # mine look older than my face") or on where they read it ("... i have read this on a
-        # forum"): the comment asks nothing about their case
-        split = then_mine(question)
-        if (
-            split is not None
-            and self.policy.general_question(split[0])
-            and comments_only(self.policy.normalize(split[1]))
+        # forum"): the comment asks nothing about their case. A question the asker marked with
+        # its question mark before where they read it need only be impersonal, however it opens.
+        for split, general in (
+            (then_mine(question), self.policy.general_question),
+            (then_heard(question), self.policy.impersonal),
         ):
-            return True
-        split = then_heard(question)
-        return (
-            split is not None
-            and self.policy.impersonal(split[0])
-            and comments_only(self.policy.normalize(split[1]))
-        )
+            if (
+                split is not None
+                and general(split[0])
+                and comments_only(self.policy.normalize(split[1]))
+            ):
+                return True
+        return False
 
     def _about_own_procedure(self, question: str, toks: list[str], scope: ScopeCheck) -> bool:
         """Does a message that names no word of this subject still speak of the asker's own
