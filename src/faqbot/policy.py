@@ -506,12 +506,9 @@ def tells_own_state(question: str, tokens: list[str]) -> bool:
     state: personal advice."""
     if "?" in question or not _IN_GENERAL.isdisjoint(tokens):  # "... in general"
         return False
-    where = [i for i, t in enumerate(tokens) if t == "where"]
-    dated = "after" in tokens or any(_where_it_was_done(tokens, i) for i in where)
-    asks = any(
-        t in _ASKING and not (t == "where" and _where_it_was_done(tokens, i))
-        for i, t in enumerate(tokens)
-    )
+    done = {i for i, t in enumerate(tokens) if t == "where" and _where_it_was_done(tokens, i)}
+    dated = "after" in tokens or bool(done)
+    asks = any(t in _ASKING and i not in done for i, t in enumerate(tokens))
     return dated and not asks and names_a_person(tokens)
 
 
@@ -906,16 +903,16 @@ _POINTS_BACK = _words(
 )
 
 
+def speaks_of_no_one(tokens: list[str]) -> bool:
+    """Does the text name nobody and point back at nothing ("that", "it", "there")?"""
+    return bool(tokens) and not names_a_person(tokens) and _POINTS_BACK.isdisjoint(tokens)
+
+
 def asks_in_general(tokens: list[str]) -> bool:
     """Is this question impersonal: it opens with a question word, names nobody and points back
     at nothing ("do fat grafts help burn scars", not "is that normal" or "will it work on me")?
     ``FaqBot.decide`` asks it of the question that follows the asker's own context."""
-    return (
-        bool(tokens)
-        and tokens[0] in _QUESTION_OPENERS
-        and not names_a_person(tokens)
-        and _POINTS_BACK.isdisjoint(tokens)
-    )
+    return speaks_of_no_one(tokens) and tokens[0] in _QUESTION_OPENERS
 
 
 _MAY = _words("can could may")
@@ -1258,12 +1255,8 @@ class Policy:
         """Does ``question`` name nobody, point back at nothing and read as general to the
         classifier, however it opens ("nanofat make the skin more thick")? Weaker than
         :meth:`general_question`, for a question the asker marked with its question mark."""
-        toks = self.normalize(question)
-        return (
-            bool(toks)
-            and not names_a_person(toks)
-            and _POINTS_BACK.isdisjoint(toks)
-            and self.probability(question) < self.threshold
+        return speaks_of_no_one(self.normalize(question)) and (
+            self.probability(question) < self.threshold
         )
 
     def decide(self, question: str) -> Decision:

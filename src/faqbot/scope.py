@@ -670,7 +670,7 @@ def _only_pleasantry(part: str) -> bool:
 
 def _split(folded: str) -> list[str]:
     """A folded question's non-empty parts (``_SEGMENTS``)."""
-    return [p.strip() for p in _SEGMENTS.split(folded) if p.strip()]
+    return [folded[start:end] for start, end in _part_spans(folded)]
 
 
 # where the asker came across a claim ("i have read this", "my friend told me", "saw it on tiktok"):

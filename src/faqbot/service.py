@@ -258,9 +258,7 @@ class FaqBot:
         message stands."""
         part = self.scope.leading_question(question)
         alone = None if part is None else self._answer_alone(part, scope, top_k, foreign=False)
-        if alone is None or alone.best is None or ranking.best is None:
-            return ranking
-        return alone if alone.best.score > ranking.best.score + LEADING_MARGIN else ranking
+        return _clearly_better(alone, ranking)
 
     def _definition(self, question: str, scope: ScopeCheck, top_k: int) -> Ranking | None:
         """A message that names something, then asks only what it is ("my dermatologist
@@ -286,10 +284,7 @@ class FaqBot:
             return ranking
         if self._excluded(self._scope(part)):  # "Quick one: are you a real person?"
             return Ranking(False, None, [], [])
-        alone = self._answer_alone(part, scope, top_k, foreign=True)
-        if alone is None or alone.best is None:
-            return ranking
-        return alone if alone.best.score > ranking.best.score + LEADING_MARGIN else ranking
+        return _clearly_better(self._answer_alone(part, scope, top_k, foreign=True), ranking)
 
     def _best_part(
         self, question: str, scope: ScopeCheck, top_k: int, clauses: bool = False
@@ -641,6 +636,14 @@ def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
     i"), and a medicine they are on (``takes_a_medicine``)?"""
     own = names_a_person(toks) or toks[:1] == ["on"]  # "on warfarin can i": the asker's
     return own and takes_a_medicine(toks, frozenset(scope.foreign))
+
+
+def _clearly_better(alone: Ranking | None, whole: Ranking) -> Ranking:
+    """A part's ranking in place of the whole message's when both answer and the part's best
+    match beats the whole's by ``LEADING_MARGIN``; else the whole's."""
+    if alone is None or alone.best is None or whole.best is None:
+        return whole
+    return alone if alone.best.score > whole.best.score + LEADING_MARGIN else whole
 
 
 def _unanswered(ranking: Ranking) -> bool:
