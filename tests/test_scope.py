@@ -178,6 +178,20 @@ def test_a_slip_on_a_common_word_of_the_subject_is_not_another_subject() -> None
     assert s.check("what causes a stye").foreign == ("stye",)
 
 
+def test_a_word_no_language_knows_names_another_subject_unless_the_subject_is_there(
+    scope: Scope,
+) -> None:
+    # another language's name for an operation, beside everyday words: another subject
+    check = scope.check("menisektomia, how many weeks until walking is normal")
+    assert check.foreign == ("menisektomia",) and check.out_of_scope
+    # a slip on a word of the subject, or a prefix on one, is that word
+    assert scope.check("swelingg, how many weeks").foreign == ()
+    assert scope.check("preharvest, how many weeks").foreign == ()
+    # with the subject named, or a word specific to it, the unknown word is the asker's own
+    assert not scope.check("menisektomia and nanofat, how many weeks").out_of_scope
+    assert scope.check("menisektomia, how long is the swelling").foreign == ()
+
+
 def test_leading_question_is_the_question_before_a_comment(scope: Scope) -> None:
     q = "how long does the swelling last? my sister is getting married soon"
     assert scope.leading_question(q) == "how long does the swelling last"
@@ -250,6 +264,8 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "how long is lipo 360 recovery",
         # a weak anchor with no other word of the subject
         "grafting a tree in spring",
+        # another language's name for an operation, and no word of this subject
+        "histerektomia, how many weeks until going back to work",
         # an everyday word too common to be foreign, beside one an entry uses ("weekend")
         "will the weather be nice over the long weekend",
     ],
@@ -288,6 +304,13 @@ def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> No
     r = real_bot.ask("where did nanofat originate")
     assert r.status.value == "answered"
     assert "belgium" in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+
+
+def test_real_kb_unknown_word_beside_a_word_of_the_subject_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
+    # "mililiters" is no word English or the knowledge base knows, and no slip on one of the
+    # knowledge base's words; "injected" is specific to the subject
+    r = real_bot.ask("how many mililiters are injected in each area")
+    assert r.status.value == "answered" and r.answer.id == "technique-dose-volume"
 
 
 @pytest.mark.parametrize(

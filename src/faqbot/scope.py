@@ -247,7 +247,35 @@ class Scope:
             for w in vocab
             if len(w) >= _MIN_SLIP - 1 and w.isalpha() and zipf(w) >= SLIP_TARGET_ZIPF
         )
+        # every word of the sources and entries, and every string one letter short of one:
+        # two strings share a member when they are at most a letter added or dropped on each
+        # side from each other (``_near_a_known_word``)
+        self._shortened = frozenset(w for w in vocab if w.isalpha()) | frozenset(
+            d for w in vocab if len(w) >= _MIN_SLIP - 1 and w.isalpha() for d in _one_shorter(w)
+        )
         _english()  # load the word list now, not on the first question
+
+    def _near_a_known_word(self, word: str) -> bool:
+        """Could ``word``, which English does not know, be a slip on a word of the sources or
+        entries ("swelingg", "liposuctin")? True when dropping at most one letter from each
+        makes them the same (for a word of at least ``_MIN_TWO_SLIPS`` letters, two from it),
+        which covers a letter added, dropped or changed, or when it is a prefix on a known word
+        ("pregraft", "photoaged"). Words of other languages are seldom that close
+        ("artroskopia", "kolana")."""
+        for prefix in _PREFIXES:
+            rest = word[len(prefix) :]
+            if (
+                word.startswith(prefix)
+                and len(rest) >= 4
+                and (rest in self.vocabulary or zipf(rest) > 0)
+            ):
+                return True
+        shorter = _one_shorter(word) | {word}
+        if not self._shortened.isdisjoint(shorter):
+            return True
+        return len(word) >= _MIN_TWO_SLIPS and not self._shortened.isdisjoint(
+            {s for w in shorter for s in _one_shorter(w)}
+        )
 
     def _related_form(self, word: str) -> bool:
         """Is ``word`` another form of a word the sources use ("safely" / "safe", "sedate" /
@@ -509,6 +537,7 @@ class Scope:
         seconded = False
         content = False  # a word that says what the message is about
         unfamiliar = False  # a word of its own (``ScopeCheck.unfamiliar``)
+        unknown = []  # words English does not know that are no slip on a word of the subject
         for t in toks:
             if not self._content_word(t):
                 continue
@@ -518,16 +547,31 @@ class Scope:
                 rare = z < self.config.domain_zipf
                 domain = domain or rare
                 seconded = seconded or (rare and t not in weak_words)
-            elif z == 0.0 and len(t) > 3:
+            elif z == 0.0 and len(t) > 3 and self._near_a_known_word(t):
                 # unknown to English: most likely a slip on one of this subject's words
                 # ("swelingg"), so the question is not taken for another subject
                 domain = True
+            elif z == 0.0 and len(t) > 3:
+                unknown.append(t)  # "artroskopia": another language's word, or a rare name
             elif self._related_form(t) or self._slip(t, z):
                 pass  # "safely" is a form of "safe", "usualy" a slip on "usually"
             else:
                 unfamiliar = True
                 if 0.0 < z < self.config.foreign_zipf and t not in foreign:
                     foreign.append(t)
+        if unknown:
+            # with the subject named, or a word specific to it ("downtime", "surgeon"), the
+            # unknown word is the asker's own ("dermatologo or plastic surgeon?"); with neither
+            # it names what the question is about ("artroskopia kolana, after how many weeks can
+            # walk normal"): another subject
+            specific = any(
+                t in self.vocabulary and 0.0 < zipf(t) < self.config.foreign_zipf for t in toks
+            )
+            if anchored or specific:
+                domain = True
+            else:
+                unfamiliar = True
+                foreign.extend(t for t in unknown if t not in foreign)
         if foreign and not anchored:
             foreign = self._beyond_context(question, foreign)
         # a weak anchor names the subject only when nothing in the question names another one
@@ -920,6 +964,36 @@ SLIP_ZIPF = 2.3
 SLIP_TARGET_ZIPF = 3.8
 # a chat message asks a few questions at most; each part read is ranked alone (``question_parts``)
 MAX_QUESTION_PARTS = 8
+
+
+# a word unknown to English this long may be two slips from a word of the subject
+_MIN_TWO_SLIPS = 7
+# a word unknown to English that is one of these before a known word is that word's compound
+# ("pregraft", "photoaged"), not another language's word (``Scope._near_a_known_word``)
+_PREFIXES = (
+    "anti",
+    "micro",
+    "mini",
+    "multi",
+    "nano",
+    "non",
+    "over",
+    "photo",
+    "post",
+    "pre",
+    "re",
+    "self",
+    "semi",
+    "sub",
+    "ultra",
+    "un",
+    "under",
+)
+
+
+def _one_shorter(word: str) -> set[str]:
+    """Every string one letter shorter than ``word`` (one letter dropped)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def one_slip(a: str, b: str) -> bool:
