@@ -387,6 +387,17 @@ def test_scope_file_reads_weak_anchors_and_other_subjects(tmp_path: Path) -> Non
     assert config.weak_anchors == ("graft",) and config.other_subjects == ("skin graft",)
 
 
+def test_scope_file_reads_area_topics_and_aspects(tmp_path: Path) -> None:
+    path = tmp_path / "scope.yaml"
+    path.write_text("anchors: [nanofat]\narea_topics: [indications]\naspects: [how many, awake]\n")
+    config = ScopeConfig.load(path)
+    assert config.area_topics == ("indications",) and config.aspects == ("how many", "awake")
+    s = Scope(config, Normalizer(), TEXTS)
+    assert s.area_topics == {"indications"}
+    assert s.aspects_named("How many sessions? Am I awake?") == {("how", "many"), ("awake",)}
+    assert s.aspects_named("many people stay awake") == {("awake",)}  # "how many" is one phrase
+
+
 def test_a_gap_is_out_of_scope_even_when_anchored(tmp_path: Path) -> None:
     path = tmp_path / "scope.yaml"
     path.write_text("anchors: [nanofat]\ncomparators: [botox]\ngaps: [insurance, payment plan]\n")
@@ -438,6 +449,8 @@ def test_rating_or_finding_one_provider_is_a_business_gap(tmp_path: Path) -> Non
         ("business", "refund"),
         ("providers", "dr"),
         ("provider_gaps", "reviews"),
+        ("area_topics", "indications"),
+        ("aspects", "how many"),
     ],
 )
 def test_a_scope_list_given_as_one_string_is_an_error_naming_it(

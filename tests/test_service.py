@@ -483,3 +483,47 @@ def test_a_question_then_a_comment_is_answered_as_the_question(real_bot: FaqBot)
         r.status is Status.answered
         and r.answer.score >= real_bot.ask("how long does nanofat last?").answer.score
     )
+
+
+@pytest.mark.parametrize(
+    ("question", "aspect", "area"),
+    [
+        (
+            "how many sessions of nanofat do dark circles need",
+            "results-number-of-sessions",
+            "indications-dark-circles",
+        ),
+        (
+            "how many treatments of nanofat does hair loss need",
+            "results-number-of-sessions",
+            "indications-hair-loss",
+        ),
+    ],
+)
+def test_an_aspect_asked_of_an_area_is_answered_by_the_aspects_entry(
+    real_bot: FaqBot, question: str, aspect: str, area: str
+) -> None:
+    r = real_bot.ask(question)
+    assert r.status.value == "answered" and r.answer.id == aspect
+    assert r.related[0].id == area  # what nanofat does for the area comes next
+
+
+@pytest.mark.parametrize(
+    ("question", "area"),
+    [
+        ("can nanofat soften smoker's lines", "indications-fine-lines-wrinkles"),
+        ("does nanofat shrink large pores", "indications-pores"),
+        # the aspect's entry scores too far below the area's (more than ASPECT_MARGIN)
+        ("is the patient asleep during nanofat for acne scars", "indications-acne-scars"),
+    ],
+)
+def test_what_nanofat_does_for_an_area_keeps_the_areas_entry(
+    real_bot: FaqBot, question: str, area: str
+) -> None:
+    r = real_bot.ask(question)
+    assert r.status.value == "answered" and r.answer.id == area
+
+
+def test_aspects_named_finds_the_scope_files_phrases(real_bot: FaqBot) -> None:
+    assert ("how", "many") in real_bot.scope.aspects_named("How many sessions for scars?")
+    assert not real_bot.scope.aspects_named("can nanofat help acne scars")

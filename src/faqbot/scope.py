@@ -73,6 +73,11 @@ class ScopeConfig:
     # is a business gap. The sources say nothing of any one doctor or clinic.
     providers: tuple[str, ...] = ()
     provider_gaps: tuple[str, ...] = ()
+    # entries of these topics answer what the procedure does for one area ("indications"); a
+    # question naming an area and one of ``aspects`` ("how many sessions", "awake") asks what
+    # an entry of another topic answers (``FaqBot._aspect_of_an_area``)
+    area_topics: tuple[str, ...] = ()
+    aspects: tuple[str, ...] = ()
     foreign_zipf: float = 4.5
     domain_zipf: float = 5.75
 
@@ -100,6 +105,8 @@ class ScopeConfig:
             "business",
             "providers",
             "provider_gaps",
+            "area_topics",
+            "aspects",
         ):
             value = data.get(key, [])
             if not isinstance(value, list) or not all(isinstance(a, str) for a in value):
@@ -120,6 +127,8 @@ class ScopeConfig:
             business=lists["business"],
             providers=lists["providers"],
             provider_gaps=lists["provider_gaps"],
+            area_topics=lists["area_topics"],
+            aspects=lists["aspects"],
             **levels,
         )
 
@@ -211,6 +220,8 @@ class Scope:
         # business subjects are gaps too: the sources say nothing about paying
         self.gaps = _Phrases(normalizer, (*config.gaps, *config.business))
         self.business = _Phrases(normalizer, config.business)
+        self.area_topics = frozenset(config.area_topics)
+        self.aspects = _Phrases(normalizer, config.aspects)
         # both matched as typed: "reviews" folds to "review" ("what does the doctor review")
         self.providers = frozenset(fold(word) for word in config.providers)
         self.provider_gaps = frozenset(fold(word) for word in config.provider_gaps)
@@ -523,6 +534,11 @@ class Scope:
         """The comparator phrases (other treatments) that ``text`` names."""
         toks = self.normalize(text)
         return self.comparators.found_in(_sequences(toks, self.comparators.longest))
+
+    def aspects_named(self, text: str) -> frozenset[tuple[str, ...]]:
+        """The ``aspects`` phrases ("how many", "awake", "donor") that ``text`` uses."""
+        toks = self.normalize(text)
+        return self.aspects.found_in(_sequences(toks, self.aspects.longest))
 
     def check(self, question: str) -> ScopeCheck:
         toks = self.normalize(question)

@@ -84,6 +84,12 @@ GAP_SUGGESTIONS = "These related questions may help."
 # for it (FaqBot._leading_question_first): on the probe rounds and dev, the alone-answers that
 # were right beat the whole by 0.13-0.5, the ones that lost a comment's meaning by under 0.1
 LEADING_MARGIN = 0.1
+# how far below an area's entry (``ScopeConfig.area_topics``) the entry answering the aspect a
+# question asks of that area may score and still answer it (FaqBot._aspect_of_an_area). On the
+# probe rounds the right aspect entries scored 0.03-0.14 under the area entry; the ones 0.2-0.26
+# under were another entry of the area's kind as often as the aspect's.
+ASPECT_MARGIN = 0.15
+ASPECT_CANDIDATES = 10  # the best entries searched for one answering the aspect
 
 
 class QuestionError(ValueError):
@@ -145,6 +151,14 @@ class FaqBot:
             for e in self.kb.entries
         }
         self.gaps = frozenset(e.id for e in self.kb.entries if e.gap)
+        self._topics = {e.id: e.topic for e in self.kb.entries}
+        # the aspects each entry's own phrasings ask about (``ScopeConfig.aspects``)
+        self._aspects = {
+            e.id: frozenset().union(
+                *(self.scope.aspects_named(t) for t in (e.question, *e.alternates))
+            )
+            for e in self.kb.entries
+        }
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None) -> FaqBot:
@@ -200,6 +214,7 @@ class FaqBot:
         if ranking.best is not None:
             ranking = self._leading_question_first(question, scope, top_k, ranking)
             ranking = self._without_pleasantries_first(question, scope, top_k, ranking)
+            ranking = self._aspect_of_an_area(question, scope, top_k, ranking)
         elif ranking.gap is None and not self._excluded(scope):
             # the asker's own context, or a comment after the question, can bury the question:
             # try the question on its own
@@ -259,6 +274,42 @@ class FaqBot:
         part = self.scope.leading_question(question)
         alone = None if part is None else self._answer_alone(part, scope, top_k, foreign=False)
         return _clearly_better(alone, ranking)
+
+    def _aspect_of_an_area(
+        self, question: str, scope: ScopeCheck, top_k: int, ranking: Ranking
+    ) -> Ranking:
+        """A question that names an area and asks one aspect of treating it ("are you awake
+        for nanofat to the wrinkles or are you put under", "how many nanofat treatments do acne
+        scars usually take") finds the area's entry first: the area's words are rarer than the
+        aspect's. It is answered by the best entry of another topic whose own phrasings name an
+        aspect the question names, when that entry scores what an answer needs and at most
+        ``ASPECT_MARGIN`` below the area's. The area's entry then comes first among the related
+        ones. A question asking only what nanofat does for the area names no aspect ("can
+        nanofat soften smoker's lines"), and keeps its answer."""
+        best, areas = ranking.best, self.scope.area_topics
+        if best is None or self._topics.get(best.entry_id) not in areas:
+            return ranking
+        asked = self.scope.aspects_named(question)
+        if not asked:
+            return ranking
+        wide = self.retriever.rank(question, top_k=ASPECT_CANDIDATES, anchored=scope.anchored)
+        matches = ([wide.best] if wide.best else []) + wide.related
+        aspect = next(
+            (
+                m
+                for m in matches
+                if self._topics.get(m.entry_id) not in areas
+                and not asked.isdisjoint(self._aspects[m.entry_id])
+            ),
+            None,
+        )
+        floor = max(self.retriever.threshold(scope.anchored), best.score - ASPECT_MARGIN)
+        if aspect is None or aspect.score < floor:
+            return ranking
+        related = [m for m in matches if m.entry_id != aspect.entry_id][:top_k]
+        return Ranking(
+            True, aspect, related, self.retriever.matched_terms(question, aspect.entry_id)
+        )
 
     def _definition(self, question: str, scope: ScopeCheck, top_k: int) -> Ranking | None:
         """A message that names something, then asks only what it is ("my dermatologist
