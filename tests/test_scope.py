@@ -266,6 +266,10 @@ def test_config_file_errors_name_the_file(tmp_path: Path) -> None:
         "grafting a tree in spring",
         # another language's name for an operation, and no word of this subject
         "histerektomia, how many weeks until going back to work",
+        # everyday complaints and questions in words an entry uses ("athletes", "exercise")
+        "what helps athlete's foot",
+        "how to relieve lower back pain",
+        "what is the meaning of life",
         # an everyday word too common to be foreign, beside one an entry uses ("weekend")
         "will the weather be nice over the long weekend",
     ],
@@ -485,6 +489,8 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         # one provider's reviews or whereabouts; taxes; training courses
         "are dr jones's reviews good for nanofat?",
         "are Dr. Ben Talei's patient reviews any good?",  # "talei's" is two words
+        "what is dr tonnard's email",
+        "which clinic in Boston is the cheapest for fat grafting",
         "can i claim my nanofat on my taxes",
         "where can a nurse get certification in nanofat injection",
         # an insurer by name; buying the equipment
