@@ -490,6 +490,7 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "are dr jones's reviews good for nanofat?",
         "are Dr. Ben Talei's patient reviews any good?",  # "talei's" is two words
         "what is dr tonnard's email",
+        "is the clinic open on sundays for nanofat",
         "which clinic in Boston is the cheapest for fat grafting",
         "can i claim my nanofat on my taxes",
         "where can a nurse get certification in nanofat injection",
