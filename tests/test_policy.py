@@ -30,6 +30,7 @@ from faqbot.policy import (
     asks_should_i,
     asks_to_have_it,
     asks_to_judge_my_state,
+    asks_what_it_does_to_me,
     asks_what_suits_me,
     asks_whether_i,
     asks_whether_they,
@@ -360,6 +361,17 @@ def test_asks_about_someone_the_asker_names() -> None:
     assert not asks_leave_after(["can", "my", "results", "change", "after", "nanofat"])
 
 
+def test_asks_what_it_does_to_me_opens_with_will_it_and_me() -> None:
+    assert asks_what_it_does_to_me(["will", "nanofat", "give", "me", "keloid"])
+    assert asks_what_it_does_to_me(["would", "it", "leave", "me", "bruised"])
+    assert asks_what_it_does_to_me(["will", "the", "fat", "make", "me", "look", "puffy"])
+    assert not asks_what_it_does_to_me(["can", "you", "tell", "me", "what", "it", "is"])
+    assert not asks_what_it_does_to_me(["could", "it", "show", "me", "result"])
+    assert not asks_what_it_does_to_me(["could", "the", "doctor", "tell", "me", "more"])
+    assert not asks_what_it_does_to_me(["will", "nanofat", "give", "people", "keloid"])
+    assert not asks_what_it_does_to_me(["will", "i", "get", "me", "time"])  # asks_whether_i's
+
+
 def test_asks_whether_i_opens_with_can_or_will_i() -> None:
     assert asks_whether_i(["can", "i", "get", "nanofat"])
     assert asks_whether_i(["will", "i", "scar", "from", "fat_transfer"])
@@ -378,6 +390,12 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
         # the asker's own context, then whether they can or will: their own case
         ("i have freckles, will i scar from fat grafting", "refused"),
         ("i am vegan, can i get nanofat", "refused"),
+        # ... or what the procedure will do to them, whatever they had done before
+        ("I had botox before, will nanofat give me lumps?", "refused"),
+        ("I bruise like a peach, will nanofat leave me bruised?", "refused"),
+        ("I had nanofat last year. will it make me look older when it fades?", "refused"),
+        # the asker's context, then a request to be told
+        ("I'm writing an article, can you tell me what nanofat is", "answered"),
         # the asker's context, then a general question
         ("I'm a student writing an essay. Can I ask what nanofat is made of?", "answered"),
         # another subject, but "before and after" is the asker's own procedure

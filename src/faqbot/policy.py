@@ -937,6 +937,25 @@ def asks_whether_i(tokens: list[str]) -> bool:
     )
 
 
+def asks_what_it_does_to_me(tokens: list[str]) -> bool:
+    """Does the question open by asking what the procedure will do to the asker ("will nanofat
+    give me keloids", "would it leave me bruised")? ``FaqBot.decide`` asks it of the question
+    that follows the asker's own context ("I get keloid scars easily, will nanofat give me
+    one?"): a question about their own case. Not a request to be told ("can you tell me",
+    "could someone show me")."""
+    if len(tokens) < 4 or tokens[0] not in _MODALS or tokens[1] in _NOT_THE_PROCEDURE:
+        return False
+    # "me" within the next three words ("will the fat make me"), after no telling verb
+    at = next((i for i in range(2, min(5, len(tokens))) if tokens[i] == "me"), None)
+    return at is not None and _TELLING.isdisjoint(tokens[2:at])
+
+
+# who may do something to the asker other than the procedure ("can you tell me"), and what
+# they do when they only inform ("could someone show me")
+_NOT_THE_PROCEDURE = _words("i we you u someone anyone somebody anybody")
+_TELLING = _words("tell explain show let")
+
+
 # the asker speaking of themselves ("im breastfeeding", "i have", "my skin"); "m" is what is
 # left of "i'm"
 _SELF = _words("i m im my me")

@@ -433,6 +433,16 @@ class Scope:
             return None
         return last
 
+    def after_own_context(self, question: str) -> str | None:
+        """The last part, when everything before it is the asker speaking of themselves,
+        whatever they had done ("I've had keloids before, will nanofat give me keloids?" ->
+        "will nanofat give me keloids"); else None. For the refusal decision: unlike
+        :meth:`question_part`, a procedure the asker had is still their own context."""
+        split = self._parts(question)
+        if split is None or not all(_FIRST_PERSON.match(p) for p in split[0]):
+            return None
+        return split[1]
+
     def a_part_ends_after_it(self, question: str) -> bool:
         """Does the message, or any part of it, end on a bare "after" or "before"
         (:func:`ends_after_it`): "I go to the beach 5 days after, is ok for me?"."""

@@ -18,6 +18,7 @@ from .policy import (
     asks_if_ok_for_me,
     asks_if_suited,
     asks_to_have_it,
+    asks_what_it_does_to_me,
     asks_what_suits_me,
     asks_whether_i,
     asks_whether_they_can_have_it,
@@ -620,7 +621,8 @@ class FaqBot:
         """Does a question about this subject ask what the asker should do (``asks_should_i``;
         about this subject also when it speaks of the procedure left unnamed, "what should i eat
         before my procedure", ``_about_own_procedure``), whether they can, should or will after
-        speaking of themselves (``asks_whether_i``), or whether they may do something after their
+        speaking of themselves (``asks_whether_i``) or what it will do to them
+        (``asks_what_it_does_to_me``), or whether they may do something after their
         procedure (``asks_leave_after``) with no entry or gap entry to answer it? See
         :meth:`decide`."""
         if (decision.asks_should_i or asks_what_suits_me(toks)) and (
@@ -632,6 +634,9 @@ class FaqBot:
         part = self.scope.question_part(question)
         if part is not None and asks_whether_i(self.scope.normalize(part)):
             return True  # "i smoke weed sometimes, can i get nanofat": their own case
+        part = self.scope.after_own_context(question)
+        if part is not None and asks_what_it_does_to_me(self.scope.normalize(part)):
+            return True  # "I've had keloids before, will nanofat give me keloids?"
         if speaks_then_asks_whether_i(toks):
             return True  # "im breastfeeding can i get nanofat done"
         if _own_medicine(toks, scope):
