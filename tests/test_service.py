@@ -527,3 +527,12 @@ def test_what_nanofat_does_for_an_area_keeps_the_areas_entry(
 def test_aspects_named_finds_the_scope_files_phrases(real_bot: FaqBot) -> None:
     assert ("how", "many") in real_bot.scope.aspects_named("How many sessions for scars?")
     assert not real_bot.scope.aspects_named("can nanofat help acne scars")
+
+
+def test_a_gap_entry_never_answers_an_aspect(real_bot: FaqBot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # were the number-of-sessions entry a gap entry, it would neither answer nor be offered
+    gaps = real_bot.gaps | {"results-number-of-sessions"}
+    monkeypatch.setattr(real_bot, "gaps", gaps)
+    r = real_bot.ask("how many sessions of nanofat do dark circles need")
+    assert r.status.value == "answered"
+    assert "results-number-of-sessions" not in [r.answer.id, *(m.id for m in r.related)]

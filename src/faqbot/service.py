@@ -87,8 +87,8 @@ GAP_SUGGESTIONS = "These related questions may help."
 LEADING_MARGIN = 0.1
 # how far below an area's entry (``ScopeConfig.area_topics``) the entry answering the aspect a
 # question asks of that area may score and still answer it (FaqBot._aspect_of_an_area). On the
-# probe rounds the right aspect entries scored 0.03-0.14 under the area entry; the ones 0.2-0.26
-# under were another entry of the area's kind as often as the aspect's.
+# body-area probe round the right aspect entries scored 0.03-0.14 under the area's entry; two
+# more, 0.20 and 0.26 under, are left to the area's entry.
 ASPECT_MARGIN = 0.15
 ASPECT_CANDIDATES = 10  # the best entries searched for one answering the aspect
 
@@ -294,7 +294,8 @@ class FaqBot:
         if not asked:
             return ranking
         wide = self.retriever.rank(question, top_k=ASPECT_CANDIDATES, anchored=scope.anchored)
-        matches = ([wide.best] if wide.best else []) + wide.related
+        # gap entries never answer nor are offered (``_gaps_apart``)
+        matches = self._answers(([wide.best] if wide.best else []) + wide.related)
         aspect = next(
             (
                 m
