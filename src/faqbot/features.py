@@ -62,6 +62,10 @@ HEDGES = frozenset(
 # Chat fillers and shorthand ("yo what even is nanofat lol", "do u need a surgeon or nah"): no
 # entry uses them, so as features they would only count as unknown words and lower every score.
 # They are dropped before word pairs are formed.
+# sign-offs ("... Cheers!", "Kind regards, Anna", "thanx"): chat fillers to ranking, and
+# greetings to the scope check's pleasantries (``scope._GREETINGS``)
+SIGN_OFFS = frozenset(["cheers", "regards", "thanx", "thnx", "tyvm", "xoxo"])
+
 CHAT_FILLERS = (
     frozenset(
         [
@@ -132,15 +136,9 @@ CHAT_FILLERS = (
             "ciao",
             "arigato",
             "porfavor",
-            # sign-offs ("... Cheers!", "Kind regards, Anna", "thanx")
-            "cheers",
-            "regards",
-            "thanx",
-            "thnx",
-            "tyvm",
-            "xoxo",
         ]
     )
+    | SIGN_OFFS
     | HEDGES
 )
 

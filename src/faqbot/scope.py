@@ -37,7 +37,7 @@ from pathlib import Path
 import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
-from .features import CHAT_FILLERS, STOP_WORDS, Normalizer
+from .features import CHAT_FILLERS, SIGN_OFFS, STOP_WORDS, Normalizer
 from .text import LETTERS, MAX_WORD_LENGTH, fold, one_edit_variants, tokens
 
 
@@ -264,6 +264,7 @@ class Scope:
         self._shortened = frozenset(w for w in vocab if w.isalpha()) | frozenset(
             d for w in vocab if len(w) >= _MIN_SLIP - 1 and w.isalpha() for d in _one_shorter(w)
         )
+        self._pleasantries_recent = lru_cache(maxsize=64)(self._without_pleasantries)
         _english()  # load the word list now, not on the first question
 
     def _near_a_known_word(self, word: str) -> bool:
@@ -422,26 +423,20 @@ class Scope:
         long does the swelling last?" stays whole) and the last part has a domain word; else
         None.
         """
-        split = self._parts(question)
-        if split is None:
-            return None
-        earlier, last, _ = split
-        if not all(
-            _FIRST_PERSON.match(p) and _PROCEDURE_CUES.isdisjoint(self.normalize(p))
-            for p in earlier
-        ):
-            return None
-        return last
+        own = self.after_own_context(question)
+        return own[0] if own is not None and not own[1] else None
 
-    def after_own_context(self, question: str) -> str | None:
-        """The last part, when everything before it is the asker speaking of themselves,
-        whatever they had done ("I've had keloids before, will nanofat give me keloids?" ->
-        "will nanofat give me keloids"); else None. For the refusal decision: unlike
-        :meth:`question_part`, a procedure the asker had is still their own context."""
+    def after_own_context(self, question: str) -> tuple[str, bool] | None:
+        """The last part, when everything before it is the asker speaking of themselves, and
+        whether that context mentions a procedure cue ("I've had keloids before, will nanofat
+        give me keloids?" -> ("will nanofat give me keloids", True)); else None. The refusal
+        decision reads both: a procedure the asker had is still their own context, though
+        :meth:`question_part` does not rank the last part alone then."""
         split = self._parts(question)
         if split is None or not all(_FIRST_PERSON.match(p) for p in split[0]):
             return None
-        return split[1]
+        earlier, last, _ = split
+        return last, any(not _PROCEDURE_CUES.isdisjoint(self.normalize(p)) for p in earlier)
 
     def a_part_ends_after_it(self, question: str) -> bool:
         """Does the message, or any part of it, end on a bare "after" or "before"
@@ -475,6 +470,11 @@ class Scope:
         return None
 
     def without_pleasantries(self, question: str) -> str | None:
+        """:meth:`_without_pleasantries`, remembered for the last few questions: ``decide``
+        and ``ask`` both read it."""
+        return self._pleasantries_recent(question)
+
+    def _without_pleasantries(self, question: str) -> str | None:
         """The message without the parts before or after its question that only greet, thank
         or say the asker is curious ("Good morning. I was wondering, what is nanofat?", "quick
         q - what is nanofat", "who is kami parsa? Cheers!", "... Many thanks in advance."), or
@@ -960,10 +960,14 @@ _ASKING_FRAME = re.compile(
 )
 # what people say before a question without saying what it is about ("Good morning", "thanks
 # for your help earlier", "quick q", "I was wondering", "I'm doing some research")
-_GREETINGS = _PLEASANTRIES | frozenset(
-    ["greetings", "wondering", "wondered", "wonder", "curious", "question", "questions", "query"]
-    + ["q", "regards", "wishes", "hope", "hoping", "research", "researching", "thankyou"]
-    + ["thanx", "thnx", "tyvm", "xoxo", "xx", "quick"]
+_GREETINGS = (
+    _PLEASANTRIES
+    | SIGN_OFFS
+    | frozenset(
+        ["greetings", "wondering", "wondered", "wonder", "curious", "question", "questions"]
+        + ["query", "q", "wishes", "hope", "hoping", "research", "researching", "thankyou"]
+        + ["xx", "quick"]
+    )
 )
 # and the words that go with them ("good morning", "quick q", "many thanks in advance", "hope
 # all is well", "I'm doing some research"); no word of wanting or knowing ("i want it")

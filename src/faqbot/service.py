@@ -459,8 +459,7 @@ class FaqBot:
         for match in ranking.related:
             if match.score < threshold:
                 break
-            entry = self.kb.entry(match.entry_id)
-            if entry is None or entry.topic == _CANDIDACY:
+            if self._topics.get(match.entry_id) == _CANDIDACY:
                 continue
             terms = self.retriever.matched_terms(text, match.entry_id)
             if any(" " not in t and t not in besides and zipf(t) < GENERIC_ZIPF for t in terms):
@@ -632,12 +631,13 @@ class FaqBot:
             or self._rank(question, scope, 1, scope.anchored).best is not None
         ):
             return True
-        part = self.scope.question_part(question)
-        if part is not None and asks_whether_i(self.scope.normalize(part)):
-            return True  # "i smoke weed sometimes, can i get nanofat": their own case
-        part = self.scope.after_own_context(question)
-        if part is not None and asks_what_it_does_to_me(self.scope.normalize(part)):
-            return True  # "I've had keloids before, will nanofat give me keloids?"
+        own = self.scope.after_own_context(question)
+        if own is not None:
+            asked, had_a_procedure = self.scope.normalize(own[0]), own[1]
+            if asks_whether_i(asked) and not had_a_procedure:
+                return True  # "i smoke weed sometimes, can i get nanofat": their own case
+            if asks_what_it_does_to_me(asked):
+                return True  # "I've had keloids before, will nanofat give me keloids?"
         if speaks_then_asks_whether_i(toks):
             return True  # "im breastfeeding can i get nanofat done"
         if _own_medicine(toks, scope):
