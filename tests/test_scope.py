@@ -14,6 +14,7 @@ from faqbot.scope import (
     ScopeConfigError,
     ends_after_it,
     one_slip,
+    verb_only,
     without_asides,
     zipf,
 )
@@ -317,6 +318,58 @@ def test_real_kb_unknown_word_beside_a_word_of_the_subject_is_answered(real_bot)
     assert r.status.value == "answered" and r.answer.id == "technique-dose-volume"
 
 
+def test_a_word_known_only_as_a_verb_names_no_other_subject(scope: Scope) -> None:
+    # "weigh" is a verb and nothing else: it says what is done, not what the question is about
+    assert scope.check("do they weigh the fat harvest").foreign == ()
+    # a word that can be a noun still names one ("tattoo", "mortgage")
+    assert scope.check("do they tattoo the fat harvest").foreign == ("tattoo",)
+    # the verb is still a word of the question's own: with no word of the subject it names
+    # another subject
+    assert scope.check("how do i knit faster").other_subject
+
+
+def test_a_verb_the_asker_wants_to_do_names_another_subject(scope: Scope) -> None:
+    # after "to" or the asker, the verb is what the question is about
+    assert "cancel" in scope.check("how do i cancel my sedation").foreign
+    assert "cancel" in scope.check("how to cancel the sedation").foreign
+    assert scope.check("do they cancel the sedation").foreign == ()
+
+
+def test_a_participle_before_a_word_describes_it(scope: Scope) -> None:
+    # "sprained" is only a verb, but before a noun it says what kind of thing that is
+    assert "sprained" in scope.check("sedation for a sprained harvest").foreign
+    assert scope.check("is the fat harvest sprained").foreign == ()
+
+
+@pytest.mark.parametrize(
+    ("word", "only_a_verb"),
+    [
+        ("weigh", True),
+        ("liquefied", True),
+        ("enumerate", True),
+        ("ditching", True),
+        ("poke", False),
+        ("tattoo", False),
+        ("mortgage", False),
+        ("swelling", False),
+        ("procedure", False),
+        ("", False),
+    ],
+)
+def test_verb_only_reads_the_shipped_lexicon(word: str, only_a_verb: bool) -> None:
+    assert verb_only(word) is only_a_verb
+
+
+def test_real_kb_a_verb_beside_a_strong_match_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask("people with autoimmune disease, how do clinicians weigh medical risk factors")
+    assert r.status.value == "answered" and r.answer.id == "candidates-medical-conditions"
+    r = real_bot.ask("Exosomes thrown off by fat stem cells - what's their job?")
+    assert r.status.value == "answered" and r.answer.id == "composition-exosomes"
+    # the asker's own action on something else stays out of scope
+    assert real_bot.ask("how do I cancel my appointment").status.value == "no_match"
+    assert real_bot.ask("how do I reschedule my consultation").status.value == "no_match"
+
+
 @pytest.mark.parametrize(
     ("a", "b", "slip"),
     [
@@ -506,6 +559,10 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "how many CE credits does a nanofat course give nurses",
         # the market
         "global market size of regenerative aesthetics by 2030",
+        # suing a provider; who regulates clinics
+        "how to sue a clinic for a botched cosmetic procedure",
+        "any malpractice lawsuits over fat grafting?",
+        "who regulates stem cell clinics in Mexico",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]

@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
@@ -193,6 +194,26 @@ class ScopeCheck:
         for me", "im 60 will it work on me": "it" is the procedure in this chat) names no other
         subject."""
         return not self.domain and self.content and self.unfamiliar
+
+
+@lru_cache(maxsize=1)
+def _verbs() -> frozenset[str]:
+    text = resources.files(__package__).joinpath("data/verbs.txt").read_text(encoding="utf-8")
+    return frozenset(w for w in text.splitlines() if w and not w.startswith("#"))
+
+
+def verb_only(word: str) -> bool:
+    """Is ``word`` known to English only as a verb ("weigh", "liquefied", "enumerate",
+    "ditching"; not "poke", "mortgage" or "tattoo")? ``data/verbs.txt`` lists such words,
+    generated from lemminflect's lexicon by ``scripts/verb_lexicon.py``. A verb says what is
+    done, not what it is done to, so on its own it names no other subject."""
+    return word in _verbs()
+
+
+# before a verb, the asker doing it ("how to sue", "how do i cancel", "can you translate"):
+# then the verb is what the question is about
+_DOERS = frozenset(["to", "i", "we", "you", "u", "ya", "me"])
+_PARTICIPLE = ("ed", "en")
 
 
 def ends_after_it(tokens: Sequence[str]) -> bool:
@@ -564,7 +585,7 @@ class Scope:
         content = False  # a word that says what the message is about
         unfamiliar = False  # a word of its own (``ScopeCheck.unfamiliar``)
         unknown = []  # words English does not know that are no slip on a word of the subject
-        for t in toks:
+        for i, t in enumerate(toks):
             if not self._content_word(t):
                 continue
             z = zipf(t)
@@ -583,7 +604,22 @@ class Scope:
                 pass  # "safely" is a form of "safe", "usualy" a slip on "usually"
             else:
                 unfamiliar = True
-                if 0.0 < z < self.config.foreign_zipf and t not in foreign:
+                # a verb says what is done, not what about ("how do clinicians weigh medical
+                # risk factors"), unless it is what the asker wants to do ("how do i cancel my
+                # appointment", "how to sue a clinic") or a participle that describes a specific
+                # thing after it ("a sprained ankle", "a deviated septum"; not "ranked, per the
+                # article")
+                names = (
+                    not verb_only(t)
+                    or (i > 0 and toks[i - 1] in _DOERS)
+                    or (
+                        t.endswith(_PARTICIPLE)
+                        and i + 1 < len(toks)
+                        and self._content_word(toks[i + 1])
+                        and zipf(toks[i + 1]) < self.config.foreign_zipf
+                    )
+                )
+                if 0.0 < z < self.config.foreign_zipf and t not in foreign and names:
                     foreign.append(t)
         if unknown:
             # with the subject named, or a word specific to it ("downtime", "surgeon"), the
