@@ -127,6 +127,22 @@ def test_asking_what_to_do_is_personal(real_bot: FaqBot, question: str) -> None:
     assert d.refuse and d.reason == "personal_advice", d
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "on TRT at the moment, will my own graft take better or worse",
+        "on hormone therapy, will my graft take",
+    ],
+)
+def test_whether_the_askers_own_graft_will_take_is_personal(
+    real_bot: FaqBot, question: str
+) -> None:
+    """The refusal model learnt it from training rows of the kind ("I take levothyroxine, will
+    my fat graft still take"): with another subject's word ("trt") and no "nanofat", no rule
+    catches it."""
+    assert real_bot.ask(question).status.value == "refused"
+
+
 @pytest.mark.parametrize("question", PERSONAL)
 def test_personal_questions_are_refused(real_bot: FaqBot, question: str) -> None:
     d = real_bot.policy.decide(question)
