@@ -614,6 +614,21 @@ def test_foreign_words_about_the_asker_are_context(scope: Scope) -> None:
     assert scope.check("hairdressers love it. is the swelling common?").foreign
 
 
+def test_a_group_named_before_its_description_is_context(scope: Scope) -> None:
+    # the group's own name is who the question is about, not another subject
+    for question in (
+        "ballerinas and other lean folks - how long is the harvest sedation",
+        "endurance athletes with little fat - how long is the harvest sedation",
+        "keen swimmers who train daily - how long is the harvest sedation",
+    ):
+        assert scope.check(question).foreign == (), question
+    # what describes them may be another subject
+    assert (
+        "shin"
+        in scope.check("runners with shin splints - how long is the harvest sedation").foreign
+    )
+
+
 def test_question_part_is_the_question_after_the_askers_context(scope: Scope) -> None:
     asked = "I'm a nurse on nights. My shifts are long. Is sedation used for the harvest?"
     assert scope.question_part(asked) == "is sedation used for the harvest"

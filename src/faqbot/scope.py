@@ -424,13 +424,13 @@ class Scope:
         for part in earlier:
             toks = self.normalize(part)
             first_person = bool(_FIRST_PERSON.match(part))
-            describes = not first_person and _describes_people(toks)
-            if describes and specific is None:
+            described = 0 if first_person else _people_described(toks)
+            if described and specific is None:
                 specific = self._uses_a_specific_word(last)
-            if first_person or (describes and specific):
+            if first_person or (described and specific):
                 context.update(
                     t
-                    for i, t in enumerate(toks)
+                    for i, t in enumerate(toks[: described or len(toks)])
                     if _PROCEDURE_CUES.isdisjoint(toks[max(0, i - 3) : i])
                 )
         return [f for f in foreign if f in last or f not in context]
@@ -828,10 +828,26 @@ _GROUP = frozenset(
 )
 
 
-def _describes_people(toks: list[str]) -> bool:
-    """Does a part (normalised) describe a group of people: a word of ``_GROUP`` among its first
-    four words ("people whose weight yoyos", "for frail patients who ...")?"""
-    return not _GROUP.isdisjoint(toks[:4])
+def _people_described(toks: list[str]) -> int:
+    """How many of a part's (normalised) first words describe a group of people: all of them
+    when a word of ``_GROUP`` is among its first four ("people whose weight yoyos", "for frail
+    patients who ..."); the group's own name when a few words name it before they describe it
+    ("endurance athletes" with very little fat, "sun worshippers" who keep tanning) or name some
+    and others of a group ("ballerinas and other very lean folks"), but not the description,
+    which may name another subject ("runners with shin splints"); else 0."""
+    if not _GROUP.isdisjoint(toks[:4]):
+        return len(toks)
+    for i, t in enumerate(toks[1:4], start=1):
+        if t in _DESCRIBED_BY:
+            return i
+    if "other" in toks[:6]:
+        for i, t in enumerate(toks[:8]):
+            if t in _GROUP:
+                return i + 1
+    return 0
+
+
+_DESCRIBED_BY = frozenset(["who", "whose", "with"])
 
 
 # words after which a foreign word is a procedure the asker has had or plans ("having a ...")
