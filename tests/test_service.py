@@ -251,12 +251,28 @@ def test_a_condition_with_wounds_finds_the_wounds_entry(real_bot: FaqBot) -> Non
 
 
 @pytest.mark.parametrize(
-    "question", ["can nanofat cure lupus", "can nanofat help people with lupus"]
+    "question",
+    ["can nanofat cure lupus", "can nanofat help people with lupus", "can nanofat treat psoriasis"],
 )
 def test_whether_it_treats_a_condition_the_sources_never_treat_is_no_answer(
     real_bot: FaqBot, question: str
 ) -> None:
     assert real_bot.ask(question).status.value == "no_match", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "people with psoriasis flares at the treatment site, general rule?",
+        "eczema in the treatment area - is nanofat usually put off?",
+    ],
+)
+def test_a_condition_at_the_treatment_site_asks_who_can_have_it(
+    real_bot: FaqBot, question: str
+) -> None:
+    """ "Treatment" before a place says where the fat goes, not that it treats the condition."""
+    r = real_bot.ask(question)
+    assert r.answer is not None and r.answer.id == "candidates-active-infection", question
 
 
 # Questions that name the subject but ask what the sources never cover: the subject word alone

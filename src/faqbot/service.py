@@ -54,6 +54,8 @@ _COMPARING = frozenset(["fat", "compared", "compare", "comparison", "versus", "v
 _NOT_COMPARING = frozenset(["vs", "versus", "cost", "risk"])
 # words that ask whether something treats a condition ("can nanofat cure lupus")
 _TREATING = frozenset(["cure", "treat", "treatment", "therapy", "fix", "reverse", "help"])
+# after "treatment", a place: where the fat goes ("eczema at the treatment site"), not treating
+_PLACES = frozenset(["area", "site", "zone", "region", "spot"])
 # the topic of the entries on who can have the procedure (with a condition, say)
 _CANDIDACY = "candidates"
 
@@ -449,7 +451,7 @@ class FaqBot:
         the subject's name: "diabetic ppl w nonhealing sores can fat cells help close em" is
         about chronic wounds, which the sources do discuss. None when there is none."""
         toks = self.scope.normalize(text)
-        if _TREATING.isdisjoint(toks):
+        if not _treating(toks):
             return None
         threshold = self.retriever.threshold(anchored)
         # words every such question shares with any entry: the condition, the treating word and
@@ -494,7 +496,7 @@ class FaqBot:
         toks = self.scope.normalize(question)
         if conditions.isdisjoint(toks):
             return False
-        if not _TREATING.isdisjoint(toks):
+        if _treating(toks):
             # whether it treats the condition, found only by the entry on whether people with
             # the condition can have it ("can nanofat cure lupus", "stem cell therapy for
             # multiple sclerosis"): the sources never say it does
@@ -686,6 +688,16 @@ class FaqBot:
         return Related(
             id=match.entry_id, question=entry.question if entry else "", score=match.score
         )
+
+
+def _treating(toks: list[str]) -> bool:
+    """Does a question (normalised) use a word of treating (``_TREATING``: "can nanofat cure
+    lupus")? "Treatment" before a place ("rosacea flares at the treatment site") says where,
+    not what it treats."""
+    return any(
+        t in _TREATING and not (t == "treatment" and toks[i + 1 : i + 2] and toks[i + 1] in _PLACES)
+        for i, t in enumerate(toks)
+    )
 
 
 def _own_medicine(toks: list[str], scope: ScopeCheck) -> bool:
