@@ -329,6 +329,23 @@ class Scope:
             and not self._common.isdisjoint(one_edit_variants(word))
         )
 
+    def _names_a_subject(self, toks: list[str], i: int) -> bool:
+        """Does ``toks[i]``, a specific English word no source or entry uses, name what the
+        question is about? A verb (``verb_only``) says what is done, not what about ("how do
+        clinicians weigh medical risk factors"), unless the asker wants to do it ("how do i
+        cancel my appointment", "how to sue a clinic") or it is a participle before a specific
+        word ("a sprained ankle", "a deviated septum"; not "ranked, per the article")."""
+        word = toks[i]
+        if not verb_only(word) or (i > 0 and toks[i - 1] in _DOERS):
+            return True
+        after = toks[i + 1] if i + 1 < len(toks) else None
+        return (
+            word.endswith(_PARTICIPLE)
+            and after is not None
+            and self._content_word(after)
+            and zipf(after) < self.config.foreign_zipf
+        )
+
     def _misspelt_anchor(self, toks: list[str]) -> bool:
         """Is a word a one-slip misspelling of a one-word anchor ("naonfat", "nanofta",
         "nanaofat")? Only words unknown to English and to the sources count, so "crafting"
@@ -604,22 +621,11 @@ class Scope:
                 pass  # "safely" is a form of "safe", "usualy" a slip on "usually"
             else:
                 unfamiliar = True
-                # a verb says what is done, not what about ("how do clinicians weigh medical
-                # risk factors"), unless it is what the asker wants to do ("how do i cancel my
-                # appointment", "how to sue a clinic") or a participle that describes a specific
-                # thing after it ("a sprained ankle", "a deviated septum"; not "ranked, per the
-                # article")
-                names = (
-                    not verb_only(t)
-                    or (i > 0 and toks[i - 1] in _DOERS)
-                    or (
-                        t.endswith(_PARTICIPLE)
-                        and i + 1 < len(toks)
-                        and self._content_word(toks[i + 1])
-                        and zipf(toks[i + 1]) < self.config.foreign_zipf
-                    )
-                )
-                if 0.0 < z < self.config.foreign_zipf and t not in foreign and names:
+                if (
+                    0.0 < z < self.config.foreign_zipf
+                    and t not in foreign
+                    and self._names_a_subject(toks, i)
+                ):
                     foreign.append(t)
         if unknown:
             # with the subject named, or a word specific to it ("downtime", "surgeon"), the
@@ -828,6 +834,10 @@ _GROUP = frozenset(
 )
 
 
+# words after which the words before them are described ("athletes with ...", "those who ...")
+_DESCRIBED_BY = frozenset(["who", "whose", "with"])
+
+
 def _people_described(toks: list[str]) -> int:
     """How many of a part's (normalised) first words describe a group of people: all of them
     when a word of ``_GROUP`` is among its first four ("people whose weight yoyos", "for frail
@@ -845,9 +855,6 @@ def _people_described(toks: list[str]) -> int:
             if t in _GROUP:
                 return i + 1
     return 0
-
-
-_DESCRIBED_BY = frozenset(["who", "whose", "with"])
 
 
 # words after which a foreign word is a procedure the asker has had or plans ("having a ...")

@@ -695,7 +695,7 @@ def _treating(toks: list[str]) -> bool:
     lupus")? "Treatment" before a place ("rosacea flares at the treatment site") says where,
     not what it treats."""
     return any(
-        t in _TREATING and not (t == "treatment" and toks[i + 1 : i + 2] and toks[i + 1] in _PLACES)
+        t in _TREATING and not (t == "treatment" and i + 1 < len(toks) and toks[i + 1] in _PLACES)
         for i, t in enumerate(toks)
     )
 
