@@ -566,6 +566,7 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         # whether a provider takes new patients; a provider's following online
         "which fat grafting clinics are accepting new patients",
         "does dr tonnard have many followers",
+        "jane doe md before and afters, legit or not?",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
