@@ -621,6 +621,7 @@ def test_a_group_named_before_its_description_is_context(scope: Scope) -> None:
         "ballerinas and other lean folks - how long is the harvest sedation",
         "endurance athletes with little fat - how long is the harvest sedation",
         "keen swimmers who train daily - how long is the harvest sedation",
+        "cooks or bakers left with little fat - how long is the harvest sedation",
     ):
         assert scope.check(question).foreign == (), question
     # what describes them may be another subject

@@ -841,13 +841,14 @@ _DESCRIBED_BY = frozenset(["who", "whose", "with"])
 def _people_described(toks: list[str]) -> int:
     """How many of a part's (normalised) first words describe a group of people: all of them
     when a word of ``_GROUP`` is among its first four ("people whose weight yoyos", "for frail
-    patients who ..."); the group's own name when a few words name it before they describe it
-    ("endurance athletes" with very little fat, "sun worshippers" who keep tanning) or name some
+    patients who ..."); the group's own name when up to four words name it before they describe
+    it ("endurance athletes" with very little fat, "firefighters or cooks left" with burn scars,
+    "sun worshippers" who keep tanning) or name some
     and others of a group ("ballerinas and other very lean folks"), but not the description,
     which may name another subject ("runners with shin splints"); else 0."""
     if not _GROUP.isdisjoint(toks[:4]):
         return len(toks)
-    for i, t in enumerate(toks[1:4], start=1):
+    for i, t in enumerate(toks[1:5], start=1):
         if t in _DESCRIBED_BY:
             return i
     if "other" in toks[:6]:
