@@ -297,6 +297,10 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         # a comment after the question buries it: the question is ranked on its own
         ("does it sting when they inject the fat? im a total baby", "discomfort"),
         ("what is microfat?? everyone at my gym keeps raving about it lately honestly", "microfat"),
+        # who the people are, in words of their own or a clinical name for the sources' one
+        ("menopausal women with crepey necks, does nanofat help", "crepey"),
+        ("patients with chloasma, is nanofat used for it", "melasma"),
+        ("super skinny gym rats, is there enough fat to harvest", "skinny"),
     ],
 )
 def test_real_kb_general_questions_with_context_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
@@ -567,6 +571,12 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "which fat grafting clinics are accepting new patients",
         "does dr tonnard have many followers",
         "jane doe md before and afters, legit or not?",
+        "kami parsa google rating",
+        # finding and reaching a clinic, health-fund rebates, the business as an investment
+        "nanofat clinic near my postcode",
+        "is there parking at the fat grafting clinic",
+        "does my health fund give a rebate for fat grafting",
+        "nanofat company stock price",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
