@@ -68,7 +68,7 @@ KNOWN: dict[str, str] = {
     ),
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
     r"|as\s+an?)\b": "user: scope._FIRST_PERSON, matched at the start of each question part",
-    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*what(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this)(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*": (
+    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*what(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this|the\\s+(?:thing|stuff))(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*": (
         "user: scope._WHAT_IS_IT, fullmatch on the last part of a message of several (Scope.definition_asked)"
     ),
     "\\A(?:(?:hi|hey|hello|ok|okay|so|please)\\W+)*(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me|tell me|i was wondering|i wonder|do you know)\\s+": (

@@ -811,6 +811,7 @@ def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> 
     assert scope.definition_asked("SVF - what exactly is it?") == "what is svf"
     assert scope.definition_asked("nanofat?? whats that") == "what is nanofat"
     assert scope.definition_asked("fat harvest, what's that about?") == "what is fat harvest"
+    assert scope.definition_asked("nanofat.. what actually is the stuff") == "what is nanofat"
     # where the asker came across it is dropped; rare words joined to the name are kept
     heard = "my dermatologist mentioned nanofat today. what is that?"
     assert scope.definition_asked(heard) == "what is nanofat"

@@ -112,6 +112,13 @@ def test_source_sections_answer_their_questions(
             "heard about microfat from my sister, what is that",
             "microfat-vs-nanofat-what-is-microfat",
         ),
+        # an aside between the name and the question is left out first
+        ("hmm SVF. explain like im 5, what is it exactly", "composition-what-is-svf"),
+        ("nanofat grafting... eli5, what actually is the stuff", "basics-what-is-nanofat-grafting"),
+        (
+            "ok so fat grafting.. explain like im five, what actually is the stuff",
+            "autologous-fat-transfer-what-is-it",
+        ),
     ],
 )
 def test_what_is_it_after_naming_the_subject(

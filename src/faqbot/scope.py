@@ -900,10 +900,11 @@ _ASKS = QUESTION_WORDS | frozenset(
 
 
 # a part that only asks what the thing just named is ("what is it", "whats that", "what
-# exactly is this thing", "what's that about")
+# exactly is this thing", "what's that about", "what actually is the stuff")
 _WHAT_IS_IT = re.compile(
     r"\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
-    r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?\s+(?:it|that|this)"
+    r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?"
+    r"\s+(?:it|that|this|the\s+(?:thing|stuff))"
     r"(?:\s+(?:thing|stuff|procedure|treatment))?"
     r"(?:\s+(?:exactly|actually|even|then|again|anyway|really|about|all\s+about))*"
 )
