@@ -843,9 +843,9 @@ def _people_described(toks: list[str]) -> int:
     when a word of ``_GROUP`` is among its first four ("people whose weight yoyos", "for frail
     patients who ..."); the group's own name when up to four words name it before they describe
     it ("endurance athletes" with very little fat, "firefighters or cooks left" with burn scars,
-    "sun worshippers" who keep tanning) or name some
-    and others of a group ("ballerinas and other very lean folks"), but not the description,
-    which may name another subject ("runners with shin splints"); else 0."""
+    "sun worshippers" who keep tanning) or name some and others of a group ("ballerinas and
+    other very lean folks"), but not the description, which may name another subject ("runners
+    with shin splints"); else 0."""
     if not _GROUP.isdisjoint(toks[:4]):
         return len(toks)
     for i, t in enumerate(toks[1:5], start=1):
