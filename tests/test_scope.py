@@ -577,6 +577,11 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "is there parking at the fat grafting clinic",
         "does my health fund give a rebate for fat grafting",
         "nanofat company stock price",
+        # a clinic's own terms; whether someone may legally do it; a device's approval
+        "what is the cancellation fee for a nanofat appointment",
+        "is it legal for a beautician to do fat grafting",
+        "can a nurse legally inject nanofat in texas",
+        "which nanofat kits are CE marked",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
