@@ -882,6 +882,18 @@ def test_without_asides_drops_a_polite_request_to_be_told() -> None:
     assert without_asides("tell me about nanofat") is None
 
 
+def test_without_asides_drops_a_request_to_spell_it_out() -> None:
+    # "for me" here asks to be told, not about the asker
+    spelled = "PHAT keeps popping up next to nanofat, spell it out for me?"
+    assert without_asides(spelled) == "phat keeps popping up next to nanofat, ?"
+    assert without_asides("what is SVF. break it down for me") == "what is svf."
+
+
+def test_real_kb_a_request_to_spell_it_out_is_not_personal(real_bot) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask("the acronym PHAT keeps popping up next to nanofat, spell it out for me?")
+    assert r.status.value != "refused"
+
+
 def test_without_asides_drops_give_me_where_a_part_opens() -> None:
     assert without_asides("needle gauge and how many mL per spot - give me both") == (
         "needle gauge and how many ml per spot - both"

@@ -818,7 +818,7 @@ _POLITE_REQUEST = re.compile(
     r"\s+(?:could|would)\s+(?:tell|explain(?:\s+to)?)\s+me"
     r"|i\s+wonder(?:ed)?\s+(?:whether|if)\s+you\s+(?:might|could|would)\s+(?:be\s+able\s+to\s+)?"
     r"(?:tell|explain(?:\s+to)?)\s+me|please\s+(?:could\s+you\s+)?(?:tell|explain(?:\s+to)?)\s+me"
-    r"|(?:give|show|list|send)\s+me)"
+    r"|(?:give|show|list|send)\s+me|(?:spell|break|lay)\s+it\s+(?:out|down)\s+for\s+me)"
     r"(?![a-z'])"
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
