@@ -39,7 +39,7 @@ import Stemmer  # PyStemmer: the Snowball stemmers' C implementation
 import yaml
 
 from .features import CHAT_FILLERS, SIGN_OFFS, STOP_WORDS, Normalizer
-from .text import LETTERS, MAX_WORD_LENGTH, fold, one_edit_variants, tokens
+from .text import LETTERS, MAX_WORD_LENGTH, deletions, fold, one_edit_variants, tokens
 
 
 class ScopeConfigError(ValueError):
@@ -283,10 +283,11 @@ class Scope:
         # two strings share a member when they are at most a letter added or dropped on each
         # side from each other (``_near_a_known_word``)
         self._shortened = frozenset(w for w in vocab if w.isalpha()) | frozenset(
-            d for w in vocab if len(w) >= _MIN_SLIP - 1 and w.isalpha() for d in _one_shorter(w)
+            d for w in vocab if len(w) >= _MIN_SLIP - 1 and w.isalpha() for d in deletions(w)
         )
         self._pleasantries_recent = lru_cache(maxsize=64)(self._without_pleasantries)
-        _english()  # load the word list now, not on the first question
+        _english()  # load the word lists now, not on the first question
+        _verbs()
 
     def _near_a_known_word(self, word: str) -> bool:
         """Could ``word``, which English does not know, be a slip on a word of the sources or
@@ -303,11 +304,11 @@ class Scope:
                 and (rest in self.vocabulary or zipf(rest) > 0)
             ):
                 return True
-        shorter = _one_shorter(word) | {word}
+        shorter = deletions(word) | {word}
         if not self._shortened.isdisjoint(shorter):
             return True
         return len(word) >= _MIN_TWO_SLIPS and not self._shortened.isdisjoint(
-            {s for w in shorter for s in _one_shorter(w)}
+            {s for w in shorter for s in deletions(w)}
         )
 
     def _related_form(self, word: str) -> bool:
@@ -632,10 +633,7 @@ class Scope:
             # unknown word is the asker's own ("dermatologo or plastic surgeon?"); with neither
             # it names what the question is about ("artroskopia kolana, after how many weeks can
             # walk normal"): another subject
-            specific = any(
-                t in self.vocabulary and 0.0 < zipf(t) < self.config.foreign_zipf for t in toks
-            )
-            if anchored or specific:
+            if anchored or self._uses_a_specific_word(toks):
                 domain = True
             else:
                 unfamiliar = True
@@ -1080,11 +1078,6 @@ _PREFIXES = (
     "un",
     "under",
 )
-
-
-def _one_shorter(word: str) -> set[str]:
-    """Every string one letter shorter than ``word`` (one letter dropped)."""
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def one_slip(a: str, b: str) -> bool:

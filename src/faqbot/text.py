@@ -60,11 +60,15 @@ def count_sentences(text: str) -> int:
     return count
 
 
+def deletions(word: str) -> set[str]:
+    """Every string one letter shorter than ``word`` (one letter dropped)."""
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
 def one_edit_variants(word: str) -> set[str]:
     """Every string one deletion, swap of neighbours, replacement or insertion from ``word``."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = [a + b[1:] for a, b in splits if b]
     swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
     replaces = [a + c + b[1:] for a, b in splits if b for c in _ALPHABET]
     inserts = [a + c + b for a, b in splits for c in _ALPHABET]
-    return set(deletes + swaps + replaces + inserts)
+    return deletions(word).union(swaps, replaces, inserts)
