@@ -80,11 +80,11 @@ KNOWN: dict[str, str] = {
     "\\(?(?:(?:i'?m|i\\s+am|just|only)\\s+)?(?:asking|enquiring|inquiring)\\s+(?:for|on\\s+behalf\\s+of)\\s+(?:my|a|an|our)\\s+[a-z']+(?:\\s+[a-z']+)?\\)?\\s*[:,.;!?-]+\\s*": (
         "user: scope._ASKED_FOR_BEFORE, matched at the start of every question (without_asides)"
     ),
-    "(?<![a-z'])(?:eli5|(?:explain(?:\\s+it)?\\s+|tell\\s+me\\s+|describe(?:\\s+it)?\\s+)?like\\s+i'?m\\s+(?:5|five|a\\s+(?:child|kid|baby|toddler|five\\s+year\\s+old))(?:\\s+years?\\s+old)?)(?![a-z'])": (
+    "(?<![a-z'])(?:eli5|(?:explain(?:\\s+it)?\\s+|tell\\s+me\\s+|describe(?:\\s+it)?\\s+)?like\\s+(?:i'?m|i\\s+am)\\s+(?:(?:a\\s+)?(?:5|five)(?:[\\s-]+years?[\\s-]+old)?|a\\s+(?:child|kid|baby|toddler)))(?![a-z'])": (
         "user: scope._AS_TO_A_CHILD, substituted in every question (without_asides)"
     ),
-    "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|(?:give|show|list|send)\\s+me|(?:spell|break|lay)\\s+it\\s+(?:out|down)\\s+for\\s+me)(?![a-z'])": (
-        'user: scope._POLITE_REQUEST, substituted in questions holding " me" (without_asides)'
+    "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|(?:give|show|list|send)\\s+me|(?:spell|break|lay)\\s+it\\s+(?:out|down)\\s+for\\s+me|(?:walk|talk|take|run)\\s+(?:me|us)\\s+through|(?:would|could|can|will)\\s+(?:some|any)(?:one|body)\\s+(?:please\\s+)?(?:explain(?:\\s+to\\s+me)?|tell\\s+me|(?:walk|talk|take|run)\\s+me\\s+through))(?![a-z'])": (
+        'user: scope._POLITE_REQUEST, substituted in questions holding " me", " us", "one " or "body " (without_asides)'
     ),
 }
 

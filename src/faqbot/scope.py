@@ -745,7 +745,7 @@ def without_asides(question: str) -> str | None:
         rest = (rest[: found.start()].rstrip(" ,;:(-") + " " + rest[found.end() :]).strip()
     if "like" in rest or "eli5" in rest:
         rest = _AS_TO_A_CHILD.sub(" ", rest).strip(" ,;:-")
-    if " me" in rest:
+    if " me" in rest or " us" in rest or "one " in rest or "body " in rest:
         rest = " ".join(_POLITE_REQUEST.sub(" ", rest).split())
     if rest == folded:
         return None
@@ -802,8 +802,9 @@ _ASKED_FOR_BEFORE = re.compile(
 )
 # a request to put it simply, which gives no age ("explain like im 5", "eli5", "like i'm a kid")
 _AS_TO_A_CHILD = re.compile(
-    r"(?<![a-z'])(?:eli5|(?:explain(?:\s+it)?\s+|tell\s+me\s+|describe(?:\s+it)?\s+)?like\s+i'?m"
-    r"\s+(?:5|five|a\s+(?:child|kid|baby|toddler|five\s+year\s+old))(?:\s+years?\s+old)?)"
+    r"(?<![a-z'])(?:eli5|(?:explain(?:\s+it)?\s+|tell\s+me\s+|describe(?:\s+it)?\s+)?like\s+"
+    r"(?:i'?m|i\s+am)\s+(?:(?:a\s+)?(?:5|five)(?:[\s-]+years?[\s-]+old)?"
+    r"|a\s+(?:child|kid|baby|toddler)))"
     r"(?![a-z'])"
 )
 # a request to be told, where a part of a message opens ("Would you be so kind as to tell me
@@ -816,7 +817,10 @@ _POLITE_REQUEST = re.compile(
     r"\s+(?:could|would)\s+(?:tell|explain(?:\s+to)?)\s+me"
     r"|i\s+wonder(?:ed)?\s+(?:whether|if)\s+you\s+(?:might|could|would)\s+(?:be\s+able\s+to\s+)?"
     r"(?:tell|explain(?:\s+to)?)\s+me|please\s+(?:could\s+you\s+)?(?:tell|explain(?:\s+to)?)\s+me"
-    r"|(?:give|show|list|send)\s+me|(?:spell|break|lay)\s+it\s+(?:out|down)\s+for\s+me)"
+    r"|(?:give|show|list|send)\s+me|(?:spell|break|lay)\s+it\s+(?:out|down)\s+for\s+me"
+    r"|(?:walk|talk|take|run)\s+(?:me|us)\s+through"
+    r"|(?:would|could|can|will)\s+(?:some|any)(?:one|body)\s+(?:please\s+)?"
+    r"(?:explain(?:\s+to\s+me)?|tell\s+me|(?:walk|talk|take|run)\s+me\s+through))"
     r"(?![a-z'])"
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")

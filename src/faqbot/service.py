@@ -211,6 +211,8 @@ class FaqBot:
                 disclaimer=DISCLAIMER,
                 request_id=rid,
             )
+        # an aside ("explain like im five", "asking for a friend") says nothing of the topic
+        question = without_asides(question) or question
         ranking = self._definition(question, scope, top_k) or self._answer(
             question, scope, top_k, scope.anchored
         )
