@@ -309,6 +309,25 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
     assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        # another name, or a shorthand, for a word of the sources (synonyms.yaml)
+        ("fractional carbon dioxide laser paired with nanofat", "co2"),
+        ("rf microneedling with nanofat on top", "radiofrequency"),
+        ("do people usually wfh for a few days after nanofat", "work from home"),
+        ("arthritic joints and fat-derived stem cells, any research", "arthrosis"),
+        ("post-pregnancy striae, can nanofat soften them in general", "stretch marks"),
+        # "how much" asks the amount of pain, not the price
+        ("how much does nanofat hurt", "discomfort"),
+    ],
+)
+def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+
+
 def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
     r = real_bot.ask("where did nanofat originate")
     assert r.status.value == "answered"
@@ -870,8 +889,11 @@ def test_without_asides_drops_a_request_to_put_it_simply() -> None:
     assert without_asides("angiogenesis nanofat explain like im 5") == "angiogenesis nanofat"
     assert without_asides("eli5 how nanofat works") == "how nanofat works"
     assert without_asides("explain it like i'm five: what is svf") == "what is svf"
+    assert without_asides("explain nanofat like i am 5") == "explain nanofat"
+    assert without_asides("what is svf, explain like im a five-year-old") == "what is svf"
     # an age the asker gives is no aside
     assert without_asides("im 5 weeks post op, is swelling normal") is None
+    assert without_asides("i am 5 foot tall, is there enough fat") is None
 
 
 def test_without_asides_drops_a_polite_request_to_be_told() -> None:
@@ -887,6 +909,31 @@ def test_without_asides_drops_a_request_to_spell_it_out() -> None:
     spelled = "PHAT keeps popping up next to nanofat, spell it out for me?"
     assert without_asides(spelled) == "phat keeps popping up next to nanofat, ?"
     assert without_asides("what is SVF. break it down for me") == "what is svf."
+
+
+def test_without_asides_drops_a_request_to_be_walked_through() -> None:
+    assert without_asides("walk me through the repair phase after nanofat") == (
+        "the repair phase after nanofat"
+    )
+    assert without_asides("can someone explain how nanofat is made") == "how nanofat is made"
+    assert without_asides("could anybody please tell me what svf is") == "what svf is"
+    # "someone" who is the subject of the question stays
+    assert without_asides("can someone with diabetes have nanofat") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        # a request to be walked through is no request about the asker
+        ("walk me through the activation and repair phases after the injection", "repair"),
+        # the aside's words ("someone", "five") are left out of the ranking too
+        ("can someone explain nanofat like im five", "emulsif"),
+    ],
+)
+def test_real_kb_requests_to_be_told_left_out(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
 def test_real_kb_a_request_to_spell_it_out_is_not_personal(real_bot) -> None:  # type: ignore[no-untyped-def]
