@@ -318,6 +318,8 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("do people usually wfh for a few days after nanofat", "work from home"),
         ("arthritic joints and fat-derived stem cells, any research", "arthrosis"),
         ("post-pregnancy striae, can nanofat soften them in general", "stretch marks"),
+        ("postpartum women with tiger stripes, is nanofat a thing for that", "stretch marks"),
+        ("do the little holes get sutured after harvesting", "stitches"),
         # "how much" asks the amount of pain, not the price
         ("how much does nanofat hurt", "discomfort"),
     ],
@@ -601,6 +603,8 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "is it legal for a beautician to do fat grafting",
         "can a nurse legally inject nanofat in texas",
         "which nanofat kits are CE marked",
+        # a sales tax by its name
+        "nanofat gst included in quote?",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
@@ -628,7 +632,11 @@ def test_shorthand_for_medicines_is_not_foreign(real_bot: FaqBot) -> None:
 
 
 def test_chat_shorthand_is_not_foreign(scope: Scope) -> None:
-    for question in ("do ppl get swelling after the harvest tbh", "swelling for 2 wks, pls help"):
+    for question in (
+        "do ppl get swelling after the harvest tbh",
+        "swelling for 2 wks, pls help",
+        "the harvest leaves swelling, tru?",  # "true?" typed fast
+    ):
         assert scope.check(question).foreign == (), question
     assert scope.check("ppl say rhinoplasty swelling lasts").foreign == ("rhinoplasty",)
 

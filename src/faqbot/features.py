@@ -89,6 +89,7 @@ CHAT_FILLERS = (
             "wut",
             "nah",
             "tho",
+            "tru",
             "rn",
             "fr",
             "lowkey",
