@@ -291,6 +291,23 @@ def test_should_i_about_this_subject_is_personal(
     assert real_bot.ask(question).status.value == status, question
 
 
+@pytest.mark.parametrize(
+    ("question", "status"),
+    [
+        # how much or how many the asker's own body needs: advice for them
+        ("what volume of nanofat would you put into my tear troughs, per side?", "refused"),
+        ("how many sessions will my arm burn scar take to look normal?", "refused"),
+        # the same amount asked in general is information
+        ("how much nanofat is usually injected into the tear troughs?", "answered"),
+        ("how much does nanofat cost, my daughter says it's thousands of dollars", "answered"),
+    ],
+)
+def test_amount_for_the_askers_body_is_personal(
+    real_bot: FaqBot, question: str, status: str
+) -> None:
+    assert real_bot.ask(question).status.value == status, question
+
+
 def test_asks_if_own_state_is_normal_needs_a_dated_report() -> None:
     assert asks_if_own_state_is_normal(["cheek", "still", "hard", "normal"])
     assert asks_if_own_state_is_normal(["numb", "chin", "5", "day", "after", "nanofat", "ok"])
@@ -1159,6 +1176,19 @@ def test_asks_how_much_they_need_is_about_someone_and_not_time_off() -> None:
     assert not asks_how_much_they_need(["how", "many", "day", "off", "will", "i", "need"])
     assert not asks_how_much_they_need(["how", "many", "session", "do", "people", "need"])
     assert not asks_how_much_they_need(["how", "much", "doe", "it", "cost"])
+
+
+def test_asks_how_much_they_need_of_the_askers_own_body() -> None:
+    toks = ["what", "volume", "of", "nanofat", "would", "you", "put", "into", "my", "under_eye"]
+    assert asks_how_much_they_need(toks)
+    assert asks_how_much_they_need(["how", "many", "session", "will", "my", "scar", "take"])
+    assert asks_how_much_they_need(["the", "right", "number", "of", "syringe", "for", "my", "neck"])
+    # an amount in general, a price, or "my" far from the amount asked
+    assert not asks_how_much_they_need(["how", "much", "nanofat", "per", "area"])
+    toks = ["how", "much", "doe", "nanofat", "cost", "my", "daughter", "say", "thousand"]
+    assert not asks_how_much_they_need(toks)
+    toks = ["how", "many", "session", "do", "people", "need", "if", "their", "scar", "are", "old"]
+    assert not asks_how_much_they_need(toks + ["my", "friend", "had", "three"])
 
 
 def test_asks_if_suited_needs_am_i_and_a_closing_for_this() -> None:

@@ -1064,20 +1064,40 @@ def asks_your_view_of_me(tokens: list[str]) -> bool:
 # need after nanofat"); how many treatments, units or sessions asks for their own plan
 _DURATION = _words("off day week month hour hr wk")
 _NEEDS = _words("need must")
+# how a question asks for an amount ("how many ml", "what volume", "the right number of
+# syringes"), and the words that make the amount a price (a question of paying, not of care)
+_AMOUNT_ASKED = frozenset(
+    [
+        ("how", "much"),
+        ("how", "many"),
+        ("what", "volume"),
+        ("what", "amount"),
+        ("what", "quantity"),
+        ("right", "number"),
+        ("right", "amount"),
+    ]
+)
+_PRICE = _words("cost price dollar pound euro pay paid spend quote budget afford")
 
 
 def asks_how_much_they_need(tokens: list[str]) -> bool:
     """Does the message ask how many or how much the asker, or someone they name, needs ("how
     many units of hyaluronidase do I need", "how many treatments is dad going to need on his
     hands", "how many times I must do the nanofat")? Every such row of the training and dev sets
-    is personal, except those asking how much time off ("how many days off work will i need")."""
+    is personal, except those asking how much time off ("how many days off work will i need").
+    So is an amount asked for the asker's own body ("what volume of nanofat would you put into
+    my tear troughs", "how many sessions will my arm burn scar take"): "my" within eight words
+    of it, unless the message asks a price ("how much does it cost, my daughter says ...")."""
+    priced = not _PRICE.isdisjoint(tokens)
     for i in range(len(tokens) - 1):
-        if tokens[i] != "how" or tokens[i + 1] not in ("many", "much"):
+        if (tokens[i], tokens[i + 1]) not in _AMOUNT_ASKED:
             continue
         who = False
         for t in tokens[i + 2 : i + 10]:
             if t in _DURATION:
                 break
+            if t == "my" and not priced:
+                return True
             who = who or t in _PEOPLE_ASKED_FOR
             if t in _NEEDS and who:
                 return True
