@@ -86,6 +86,9 @@ KNOWN: dict[str, str] = {
     "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|(?:give|show|list|send)\\s+me|(?:spell|break|lay)\\s+it\\s+(?:out|down)\\s+for\\s+me|(?:walk|talk|take|run)\\s+(?:me|us)\\s+through|(?:would|could|can|will)\\s+(?:some|any)(?:one|body)\\s+(?:please\\s+)?(?:explain(?:\\s+to\\s+me)?|tell\\s+me|(?:walk|talk|take|run)\\s+me\\s+through))(?![a-z'])": (
         'user: scope._POLITE_REQUEST, substituted in questions holding " me", " us", "one " or "body " (without_asides)'
     ),
+    "(?:(?:for|in|and|what\\s+about)\\s+)?(?:people|patients|pts|ppl|persons?|folks?|individuals|those|women|men|clients|adults|seniors)\\s+(?:with|w/?|who(?:'ve|\\s+have|\\s+has|\\s+had|\\s+are|\\s+get)?|whose|on)(?![a-z'])\\s*": (
+        "user: scope._GROUP_OPENING, matched at the start of unanswered questions (Scope.without_group)"
+    ),
 }
 
 RE_FUNCS = {
@@ -246,6 +249,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         scope_mod._ASKED_FOR_BEFORE,
         scope_mod._AS_TO_A_CHILD,
         scope_mod._POLITE_REQUEST,
+        scope_mod._GROUP_OPENING,
         text_mod.LETTERS,
     ):
         assert rx.pattern in KNOWN

@@ -330,6 +330,33 @@ def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -
     assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
+def test_without_group_leaves_what_describes_them(scope: Scope) -> None:
+    assert scope.without_group("people with red or brown marks left from acne") == (
+        "red or brown marks left from acne"
+    )
+    assert scope.without_group("pts w/ eczema - general contraindication?") == (
+        "eczema - general contraindication?"
+    )
+    assert scope.without_group("what about women who've had lipo") == "had lipo"
+    assert scope.without_group("is nanofat safe for people with eczema") is None
+    assert scope.without_group("people say it hurts") is None
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        # the group's word ("people", "persons") lowers every score below an answer's: what
+        # describes them is asked on its own when the whole finds nothing
+        ("people with red or brown marks left from acne", "acne"),
+        ("persons with pores very big", "pore size"),
+    ],
+)
+def test_real_kb_a_group_and_its_description_only(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+
+
 def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
     r = real_bot.ask("where did nanofat originate")
     assert r.status.value == "answered"

@@ -465,6 +465,13 @@ class Scope:
         own = self.after_own_context(question)
         return own[0] if own is not None and not own[1] else None
 
+    def without_group(self, question: str) -> str | None:
+        """The question without the group of people it opens on ("people with red or brown
+        marks left from acne" -> "red or brown marks left from acne"); None if it opens on none."""
+        folded = fold(question).strip()
+        found = _GROUP_OPENING.match(folded)
+        return (folded[found.end() :] or None) if found is not None else None
+
     def after_own_context(self, question: str) -> tuple[str, bool] | None:
         """The last part, when everything before it is the asker speaking of themselves, and
         whether that context mentions a procedure cue ("I've had keloids before, will nanofat
@@ -836,6 +843,12 @@ _GROUP = frozenset(
 )
 
 
+# a group of people a question opens on, and the words that introduce what describes them
+_GROUP_OPENING = re.compile(
+    r"(?:(?:for|in|and|what\s+about)\s+)?(?:people|patients|pts|ppl|persons?|folks?"
+    r"|individuals|those|women|men|clients|adults|seniors)\s+(?:with|w/?|who(?:'ve|\s+have"
+    r"|\s+has|\s+had|\s+are|\s+get)?|whose|on)(?![a-z'])\s*"
+)
 # words after which the words before them are described ("athletes with ...", "those who ...")
 _DESCRIBED_BY = frozenset(["who", "whose", "with"])
 

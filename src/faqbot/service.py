@@ -227,6 +227,7 @@ class FaqBot:
                 self.scope.question_part,
                 self.scope.leading_question,
                 self.scope.without_pleasantries,
+                self.scope.without_group,
             ):
                 part = find_part(question)
                 # not when the part leaves a treatment behind ("my wife wants breast implants,
