@@ -630,8 +630,10 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "is it legal for a beautician to do fat grafting",
         "can a nurse legally inject nanofat in texas",
         "which nanofat kits are CE marked",
-        # a sales tax by its name
+        # a sales tax by its name; reimbursement and procedure codes
         "nanofat gst included in quote?",
+        "what reimbursement code applies when nanofat is done alongside a blepharoplasty",
+        "what is the procedure code for nanofat",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
