@@ -217,6 +217,40 @@ def test_chat_fillers_are_no_features() -> None:
     assert WordAnalyzer.features(toks) == ["nanofat", "is nanofat"]
 
 
+def test_general_as_a_hedge_is_no_feature() -> None:
+    from faqbot.features import CharAnalyzer, Normalizer, WordAnalyzer
+
+    norm = Normalizer()
+    assert WordAnalyzer.features(norm("ulcers in general")) == ["ulcer", "ulcer in"]
+    assert WordAnalyzer.features(norm("generally ulcers")) == ["ulcer"]
+    assert "general" not in WordAnalyzer.features(norm("as a general rule, ulcers"))
+    # the "general" of general anaesthesia stays, for the characters too
+    assert "general" in WordAnalyzer.features(norm("is general anaesthesia used"))
+    assert " ge" in CharAnalyzer(norm).features(norm("under a general"))
+    assert " ge" not in CharAnalyzer(norm).features(norm("ulcers in general"))
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        (
+            "As a nurse I'm curious whether nanofat is used for non-healing ulcers in general",
+            "indications-chronic-wounds",
+        ),
+        (
+            "caesarean scar on the lower tummy - is nanofat used on those generally?",
+            "indications-surgical-scars",
+        ),
+        ("does nanofat need a general anaesthetic", "anaesthesia-general"),
+    ],
+)
+def test_general_as_a_hedge_does_not_ask_about_anaesthesia(
+    real_bot: FaqBot, question: str, entry_id: str
+) -> None:
+    response = real_bot.ask(question)
+    assert response.answer is not None and response.answer.id == entry_id, question
+
+
 def test_hedges_are_no_features() -> None:
     from faqbot.features import Normalizer, WordAnalyzer
 

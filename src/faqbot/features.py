@@ -261,6 +261,30 @@ STOP_WORDS = (
 )
 
 
+# "in general", "as a general rule", "generally": how widely the asker means the question, not
+# the "general" of general anaesthesia ("is nanofat used for ulcers in general" asks nothing
+# about anaesthesia). Dropped from ranking's features on both sides, entries and questions.
+_GENERAL_HEDGED_BY = frozenset(["rule", "question", "term", "sense"])
+
+
+def without_hedged_general(toks: Sequence[str]) -> list[str]:
+    """``toks`` without "generally" and without a "general" that follows "in" or comes before
+    "rule", "question", "term" or "sense"."""
+    if "general" not in toks and "generally" not in toks:
+        return list(toks)
+    out, last = [], len(toks) - 1
+    for i, t in enumerate(toks):
+        if t == "generally" or (
+            t == "general"
+            and (
+                (i > 0 and toks[i - 1] == "in") or (i < last and toks[i + 1] in _GENERAL_HEDGED_BY)
+            )
+        ):
+            continue
+        out.append(t)
+    return out
+
+
 # Words that end like a plural but are the same in the singular ("a series", "one species").
 _INVARIANT = frozenset(["series", "species"])
 
@@ -374,7 +398,7 @@ class WordAnalyzer:
     @staticmethod
     def features(toks: Sequence[str]) -> list[str]:
         """The features of already normalised tokens."""
-        toks = [t for t in toks if t not in CHAT_FILLERS]
+        toks = [t for t in without_hedged_general(toks) if t not in CHAT_FILLERS]
         feats = [t for t in toks if t not in STOP_WORDS]
         feats += [
             f"{a} {b}"
@@ -397,7 +421,7 @@ class CharAnalyzer:
     @staticmethod
     def padded(toks: Sequence[str]) -> list[str]:
         """The content words, each padded with a space on both sides (its n-grams' source)."""
-        return [f" {tok} " for tok in toks if tok not in STOP_WORDS]
+        return [f" {tok} " for tok in without_hedged_general(toks) if tok not in STOP_WORDS]
 
     def features(self, toks: Sequence[str]) -> list[str]:
         """The features of already normalised tokens."""
