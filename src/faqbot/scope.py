@@ -825,9 +825,9 @@ _POLITE_REQUEST = re.compile(
     r"|i\s+wonder(?:ed)?\s+(?:whether|if)\s+you\s+(?:might|could|would)\s+(?:be\s+able\s+to\s+)?"
     r"(?:tell|explain(?:\s+to)?)\s+me|please\s+(?:could\s+you\s+)?(?:tell|explain(?:\s+to)?)\s+me"
     r"|(?:give|show|list|send)\s+me|(?:spell|break|lay)\s+it\s+(?:out|down)\s+for\s+me"
-    r"|(?:walk|talk|take|run)\s+(?:me|us)\s+through"
+    r"|(?:walk|talk|take|run)\s+(?:me|us)\s+thr(?:ough|u)"
     r"|(?:would|could|can|will)\s+(?:some|any)(?:one|body)\s+(?:please\s+)?"
-    r"(?:explain(?:\s+to\s+me)?|tell\s+me|(?:walk|talk|take|run)\s+me\s+through))"
+    r"(?:explain(?:\s+to\s+me)?|tell\s+me|(?:walk|talk|take|run)\s+me\s+thr(?:ough|u)))"
     r"(?![a-z'])"
 )
 # a part in which the asker speaks of themselves ("I'm a nurse", "my job", "as a runner")
