@@ -322,6 +322,8 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("do the little holes get sutured after harvesting", "stitches"),
         # "how much" asks the amount of pain, not the price
         ("how much does nanofat hurt", "discomfort"),
+        # lay names for the liquid itself
+        ("how many ml of the fat juice goes in per area", "ml"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
@@ -475,6 +477,21 @@ def test_weak_anchor_names_the_subject_only_when_nothing_else_is_named() -> None
     # ("how do you graft an apple tree" has none the sources do not use) are not enough
     assert not s.check("how do you graft it").anchored
     assert s.check("how do you graft it so it is permanent").anchored
+
+
+@pytest.mark.parametrize(
+    ("question", "evidence"),
+    [
+        # "this treatment" in this chat is the procedure, seconded by a word of the subject
+        # ("needle"); "nightmare" only judges it
+        ("for folks with a proper needle phobia, is this treatment a nightmare", "needle"),
+    ],
+)
+def test_real_kb_this_treatment_is_ours(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert real_bot.scope.check(question).anchored
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
 def test_scope_file_reads_conditions(tmp_path: Path) -> None:
