@@ -497,6 +497,13 @@ def test_a_long_standing_sign_then_a_general_question_is_answered(real_bot: FaqB
     assert real_bot.ask("my cheek is still blotchy from the injection 2 hours ago").refusal.urgent
 
 
+def test_blotches_of_pigment_are_no_urgent_sign(real_bot: FaqBot) -> None:
+    assert not urgent_sign(["brown", "blotchy", "patche", "on", "cheek", "melasma"])
+    assert urgent_sign(["cheek", "went", "blotchy", "after", "the", "injection"])
+    r = real_bot.ask("brown blotchy patches on cheeks (melasma), any use doing nanofat")
+    assert r.status.value == "answered"
+
+
 @pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])
 def test_what_to_do_of_nobody_is_general(real_bot: FaqBot, question: str) -> None:
     assert not real_bot.policy.decide(question).refuse, question

@@ -360,6 +360,8 @@ _ALARMING_ALONE = _words(
     "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled "
     "blistering"
 )
+# words of pigment: blotches with them are a colour of the skin, not an alarming sign
+_PIGMENT = _words("brown tan melasma pigment pigmentation pigmented hyperpigmentation freckle")
 _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     # vision
     (
@@ -1229,6 +1231,9 @@ def urgent_sign(tokens: list[str]) -> bool:
     if "pain" in present and not _PAIN_TRAIT.isdisjoint(tokens):
         # "my pain tolerance is terrible" describes the person, not a symptom
         present -= {"pain"}
+    if not _PIGMENT.isdisjoint(tokens):
+        # "brown blotchy patches (melasma)" is pigment, not skin starved of blood
+        present -= {"blotchy", "blotche"}
     if "more" in present and _compares_with_another(tokens):
         # "does it hurt more than botox" compares two treatments; "more than yesterday" is pain
         # getting worse
