@@ -324,6 +324,7 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("how much does nanofat hurt", "discomfort"),
         # lay names for the liquid itself
         ("how many ml of the fat juice goes in per area", "ml"),
+        ("reason the liquid fat doesn't add any volume to the face", "volume"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
