@@ -900,6 +900,10 @@ def test_where_the_asker_read_of_it_is_no_other_subject(real_bot: FaqBot) -> Non
         "does it work for acne scar sufferers in sunny places? im a worrier",
         "why do docs say to wait before a second session",
         "for night shift workers, how long is the swelling",
+        # words of how skin looks, who (pensioners), how much (single digit, barely)
+        "old burn scars going tight and shiny, used for that?",
+        "pensioners and over 60s, do their old stem cells still work",
+        "cyclists with single digit body fat, is there barely enough to harvest",
     ],
 )
 def test_words_that_only_qualify_who_or_when_name_no_other_subject(
