@@ -325,6 +325,8 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         # lay names for the liquid itself
         ("how many ml of the fat juice goes in per area", "ml"),
         ("reason the liquid fat doesn't add any volume to the face", "volume"),
+        # "autoimmune" alone, as "autoimmune disease" already was, is a medical condition
+        ("autoimmune patients nanofat", "medical"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
