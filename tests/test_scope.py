@@ -327,6 +327,8 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("reason the liquid fat doesn't add any volume to the face", "volume"),
         # "autoimmune" alone, as "autoimmune disease" already was, is a medical condition
         ("autoimmune patients nanofat", "medical"),
+        ("silvery old stretchmarks on hips can fat cells fix em", "stretch marks"),
+        ("lil holes where the cannula went in do they scar", "puncture"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
@@ -655,6 +657,7 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "what reimbursement code applies when nanofat is done alongside a blepharoplasty",
         "what is the procedure code for nanofat",
         "which diagnosis code do surgeons bill nanofat under",
+        "which countries ban nanofat",
     ],
 )
 def test_real_kb_gaps_get_no_match_without_suggestions(real_bot, question: str) -> None:  # type: ignore[no-untyped-def]
