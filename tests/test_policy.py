@@ -497,6 +497,15 @@ def test_a_long_standing_sign_then_a_general_question_is_answered(real_bot: FaqB
     assert real_bot.ask("my cheek is still blotchy from the injection 2 hours ago").refusal.urgent
 
 
+def test_teens_as_a_time_of_life_name_no_one(real_bot: FaqBot) -> None:
+    assert names_no_one_to_judge("adults still bothered by deep acne scars from their teens")
+    assert names_no_one_to_judge("grown ups still scarred from spots as a teen")
+    assert not names_no_one_to_judge("my teen daughter has acne scars")
+    r = real_bot.ask("adults still bothered by deep acne scars from their teens")
+    assert r.status.value == "answered"
+    assert real_bot.ask("my teen has acne scars, can nanofat help her").status.value == "refused"
+
+
 def test_blotches_of_pigment_are_no_urgent_sign(real_bot: FaqBot) -> None:
     assert not urgent_sign(["brown", "blotchy", "patche", "on", "cheek", "melasma"])
     assert urgent_sign(["cheek", "went", "blotchy", "after", "the", "injection"])

@@ -720,6 +720,11 @@ _GROUPS = _words(
     "brothers friends aunts uncles nieces nephews cousins grandmas grandmothers grandpas "
     "grandfathers grandparents colleagues coworkers"
 )
+# the words before "teens" / "teen" that make it a time of life ("acne scars from their teens",
+# "spots as a teen"), not a teenager the asker knows ("my teen daughter")
+_TEEN_YEARS = frozenset(
+    [("from", "their"), ("since", "their"), ("in", "their"), ("during", "their"), ("as", "a")]
+)
 # words that make the group someone's own ("my kids", "her sisters")
 _POSSESSIVES = _words("my our your his her their")
 _RAW_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
@@ -786,6 +791,8 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt, skip_to = True, i + len(aside)
         elif w in _GROUPS and (i == 0 or words[i - 1] not in _POSSESSIVES):
             exempt = True  # "breastfeeding moms", not "my kids"
+        elif w in ("teens", "teen") and tuple(words[max(0, i - 2) : i]) in _TEEN_YEARS:
+            exempt = True  # "scars from their teens", "spots as a teen": an age, not a person
         elif w in ("i", "i've", "ive") and (
             (i + 1 < len(words) and words[i + 1] in _HEARD)
             or words[i + 1 : i + 3] == ["was", "told"]
