@@ -329,6 +329,7 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("autoimmune patients nanofat", "medical"),
         ("silvery old stretchmarks on hips can fat cells fix em", "stretch marks"),
         ("lil holes where the cannula went in do they scar", "puncture"),
+        ("vapers nanofat recovery", "nicotine"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
