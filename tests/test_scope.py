@@ -330,6 +330,9 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("silvery old stretchmarks on hips can fat cells fix em", "stretch marks"),
         ("lil holes where the cannula went in do they scar", "puncture"),
         ("vapers nanofat recovery", "nicotine"),
+        ("can smokers get the fat face thing or does ciggies mess up the healing", "nicotine"),
+        # sucking the fat out is the harvest: it names the subject, as "take the fat from" does
+        ("does it matter where they suck the fat from, belly vs thighs", "abdomen"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
