@@ -332,7 +332,8 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("vapers nanofat recovery", "nicotine"),
         ("can smokers get the fat face thing or does ciggies mess up the healing", "nicotine"),
         # sucking the fat out is the harvest: it names the subject, as "take the fat from" does
-        ("does it matter where they suck the fat from, belly vs thighs", "abdomen"),
+        ("which body part do they usually suck the fat outta", "abdomen"),
+        ("r u asleep when they suck the fat out or just numbed up", "awake"),
     ],
 )
 def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
