@@ -283,26 +283,15 @@ def test_asks_should_i_wants_a_recommendation_not_information() -> None:
         ("what should i know before getting nanofat", "answered"),
         # another subject: not a medical question about this one
         ("how often should i change my car oil", "no_match"),
-    ],
-)
-def test_should_i_about_this_subject_is_personal(
-    real_bot: FaqBot, question: str, status: str
-) -> None:
-    assert real_bot.ask(question).status.value == status, question
-
-
-@pytest.mark.parametrize(
-    ("question", "status"),
-    [
-        # how much or how many the asker's own body needs: advice for them
+        # how much or how many the asker's own body needs: advice for them too
         ("what volume of nanofat would you put into my tear troughs, per side?", "refused"),
         ("how many sessions will my arm burn scar take to look normal?", "refused"),
-        # the same amount asked in general is information
+        # the same amount asked in general, or a price, is information
         ("how much nanofat is usually injected into the tear troughs?", "answered"),
         ("how much does nanofat cost, my daughter says it's thousands of dollars", "answered"),
     ],
 )
-def test_amount_for_the_askers_body_is_personal(
+def test_should_i_about_this_subject_is_personal(
     real_bot: FaqBot, question: str, status: str
 ) -> None:
     assert real_bot.ask(question).status.value == status, question

@@ -26,6 +26,13 @@ TEXTS = [
 ]
 
 
+def assert_answered_from(bot, question: str, evidence: str) -> None:  # type: ignore[no-untyped-def]
+    """``question`` is answered, and the answer's text or its passages hold ``evidence``."""
+    r = bot.ask(question)
+    assert r.status.value == "answered", question
+    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+
+
 @pytest.fixture()
 def scope() -> Scope:
     config = ScopeConfig(anchors=("nanofat", "fat transfer", "fat harvest"))
@@ -301,17 +308,14 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("menopausal women with crepey necks, does nanofat help", "crepey"),
         ("patients with chloasma, is nanofat used for it", "melasma"),
         ("super skinny gym rats, is there enough fat to harvest", "skinny"),
-    ],
-)
-def test_real_kb_general_questions_with_context_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
-    r = real_bot.ask(question)
-    assert r.status.value == "answered", question
-    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
-
-
-@pytest.mark.parametrize(
-    ("question", "evidence"),
-    [
+        # the group's word ("people", "persons") lowers every score below an answer's: what
+        # describes them is asked on its own when the whole finds nothing
+        ("people with red or brown marks left from acne", "acne"),
+        ("persons with pores very big", "pore size"),
+        # a request to be walked through is no request about the asker, and an aside's words
+        # ("someone", "five") are left out of the ranking too
+        ("walk me through the activation and repair phases after the injection", "repair"),
+        ("can someone explain nanofat like im five", "emulsif"),
         # another name, or a shorthand, for a word of the sources (synonyms.yaml)
         ("fractional carbon dioxide laser paired with nanofat", "co2"),
         ("rf microneedling with nanofat on top", "radiofrequency"),
@@ -336,10 +340,8 @@ def test_real_kb_general_questions_with_context_are_answered(real_bot, question,
         ("r u asleep when they suck the fat out or just numbed up", "awake"),
     ],
 )
-def test_real_kb_words_the_sources_put_otherwise(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
-    r = real_bot.ask(question)
-    assert r.status.value == "answered", question
-    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
+    assert_answered_from(real_bot, question, evidence)
 
 
 def test_without_group_leaves_what_describes_them(scope: Scope) -> None:
@@ -352,21 +354,6 @@ def test_without_group_leaves_what_describes_them(scope: Scope) -> None:
     assert scope.without_group("what about women who've had lipo") == "had lipo"
     assert scope.without_group("is nanofat safe for people with eczema") is None
     assert scope.without_group("people say it hurts") is None
-
-
-@pytest.mark.parametrize(
-    ("question", "evidence"),
-    [
-        # the group's word ("people", "persons") lowers every score below an answer's: what
-        # describes them is asked on its own when the whole finds nothing
-        ("people with red or brown marks left from acne", "acne"),
-        ("persons with pores very big", "pore size"),
-    ],
-)
-def test_real_kb_a_group_and_its_description_only(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
-    r = real_bot.ask(question)
-    assert r.status.value == "answered", question
-    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
 def test_real_kb_anchored_question_with_unusual_word_is_answered(real_bot) -> None:  # type: ignore[no-untyped-def]
@@ -498,10 +485,8 @@ def test_weak_anchor_names_the_subject_only_when_nothing_else_is_named() -> None
     ],
 )
 def test_real_kb_this_treatment_is_ours(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
-    r = real_bot.ask(question)
-    assert r.status.value == "answered", question
     assert real_bot.scope.check(question).anchored
-    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
+    assert_answered_from(real_bot, question, evidence)
 
 
 def test_scope_file_reads_conditions(tmp_path: Path) -> None:
@@ -986,21 +971,6 @@ def test_without_asides_drops_a_request_to_be_walked_through() -> None:
     assert without_asides("could anybody please tell me what svf is") == "what svf is"
     # "someone" who is the subject of the question stays
     assert without_asides("can someone with diabetes have nanofat") is None
-
-
-@pytest.mark.parametrize(
-    ("question", "evidence"),
-    [
-        # a request to be walked through is no request about the asker
-        ("walk me through the activation and repair phases after the injection", "repair"),
-        # the aside's words ("someone", "five") are left out of the ranking too
-        ("can someone explain nanofat like im five", "emulsif"),
-    ],
-)
-def test_real_kb_requests_to_be_told_left_out(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
-    r = real_bot.ask(question)
-    assert r.status.value == "answered", question
-    assert evidence in (r.answer.text + " ".join(s.passage for s in r.answer.sources)).lower()
 
 
 def test_real_kb_a_request_to_spell_it_out_is_not_personal(real_bot) -> None:  # type: ignore[no-untyped-def]
