@@ -338,6 +338,7 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         # sucking the fat out is the harvest: it names the subject, as "take the fat from" does
         ("which body part do they usually suck the fat outta", "abdomen"),
         ("r u asleep when they suck the fat out or just numbed up", "awake"),
+        ("people who freak out over needles, should they skip the fat thing", "needle"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
