@@ -1074,7 +1074,8 @@ def asks_your_view_of_me(tokens: list[str]) -> bool:
 _DURATION = _words("off day week month hour hr wk")
 _NEEDS = _words("need must")
 # how a question asks for an amount ("how many ml", "what volume", "the right number of
-# syringes"), and the words that make the amount a price (a question of paying, not of care)
+# syringes"), and the words that make the amount a price (a question of paying, not of care;
+# "price", "fee" and the like reach here as "cost", faq/synonyms.yaml's word for them)
 _AMOUNT_ASKED = frozenset(
     [
         ("how", "much"),
@@ -1086,7 +1087,7 @@ _AMOUNT_ASKED = frozenset(
         ("right", "amount"),
     ]
 )
-_PRICE = _words("cost price dollar pound euro pay paid spend quote budget afford")
+_PRICE = _words("cost dollar pound euro pay paid spend quote budget afford")
 
 
 def asks_how_much_they_need(tokens: list[str]) -> bool:

@@ -736,6 +736,7 @@ def then_heard(question: str) -> tuple[str, str] | None:
     return question[:end], rest
 
 
+@lru_cache(maxsize=64)  # ``FaqBot.decide`` and ``FaqBot.ask`` both read it for one question
 def without_asides(question: str) -> str | None:
     """A message without the asides that say who it is asked for ("is nanofat safe? asking
     for my mum", "asking for a friend: who performs nanofat?"), how simply to put it

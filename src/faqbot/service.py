@@ -323,9 +323,9 @@ class FaqBot:
         mentioned nanofat grafting today. what is that?", ``Scope.definition_asked``), is
         answered as "what is <that>" when that finds an answer: the words around the name
         ("dermatologist", "today") say how the asker heard of it, not what they ask. None
-        otherwise: the message is ranked whole. Asides ("explain like im five") are left out
-        first, so that the thing named is found before them."""
-        asked = self.scope.definition_asked(without_asides(question) or question)
+        otherwise: the message is ranked whole. ``ask`` passes the question with its asides
+        ("explain like im five") left out, so that the thing named is found before them."""
+        asked = self.scope.definition_asked(question)
         alone = None if asked is None else self._answer_alone(asked, scope, top_k, foreign=False)
         return alone if alone is not None and alone.best is not None else None
 
