@@ -86,6 +86,9 @@ KNOWN: dict[str, str] = {
     "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+so\\s+kind\\s+as\\s+to\\s+|possibly\\s+)?(?:tell|explain(?:\\s+to)?|let)\\s+me(?:\\s+know)?|would\\s+it\\s+be\\s+possible\\s+to\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+(?:should|would)\\s+be\\s+(?:most\\s+|very\\s+|really\\s+)?grateful\\s+if\\s+you\\s+(?:could|would)\\s+(?:tell|explain(?:\\s+to)?)\\s+me|i\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+you\\s+(?:might|could|would)\\s+(?:be\\s+able\\s+to\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|please\\s+(?:could\\s+you\\s+)?(?:tell|explain(?:\\s+to)?)\\s+me|(?:give|show|list|send)\\s+me|(?:spell|break|lay)\\s+it\\s+(?:out|down)\\s+for\\s+me|(?:walk|talk|take|run)\\s+(?:me|us)\\s+thr(?:ough|u)|(?:would|could|can|will)\\s+(?:some|any)(?:one|body)\\s+(?:please\\s+)?(?:explain(?:\\s+to\\s+me)?|tell\\s+me|(?:walk|talk|take|run)\\s+me\\s+thr(?:ough|u)))(?![a-z'])": (
         'user: scope._POLITE_REQUEST, substituted in questions holding " me", " us", "one " or "body " (without_asides)'
     ),
+    "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+(?:so\\s+kind|good\\s+enough)\\s+(?:as\\s+)?to\\s+|possibly\\s+)?(?:kindly\\s+)?|(?:i|we)\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+(?:you|u)\\s+(?:might|could|would|can)\\s+(?:be\\s+able\\s+to\\s+)?|(?:please\\s+|kindly\\s+)+|(?:i|we)(?:\\s+(?:should|would)|'d)\\s+(?:be\\s+(?:most\\s+|very\\s+|really\\s+|so\\s+)?(?:grateful|obliged|glad|pleased|thankful|happy|interested)|appreciate\\s+it|like\\s+it)\\s+if\\s+(?:you|u)\\s+(?:could|would|might|can)\\s+(?:please\\s+|kindly\\s+)?)(?:tell|inform|advise|explain|describe|outline|clarify|confirm|indicate|say|let)(?:\\s+(?:to\\s+)?(?:me|us))?(?:\\s+know)?|(?:i|we)(?:\\s+(?:should|would)|'d)\\s+(?:be\\s+(?:most\\s+|very\\s+|really\\s+|so\\s+)?(?:grateful|obliged|glad|pleased|thankful|happy|interested)\\s+to|like\\s+to|love\\s+to)\\s+(?:know|learn|hear|find\\s+out|understand|ask|enquire|inquire)|(?:i|we)(?:\\s+(?:should|would)|'d)\\s+appreciate\\s+(?:knowing|learning|hearing)|may\\s+i\\s+(?:please\\s+)?(?:ask|enquire|inquire))(?=\\s+(?:whether|if|how|what|when|where|which|who|why|as\\s+to|about|of|on|regarding|the|a|an|is|are|does|do|can)(?![a-z']))|if\\s+(?:you|u)\\s+(?:would|could|will)\\s+be\\s+so\\s+kind(?=[\\s.?!]*$)": (
+        "user: scope._FORMAL_REQUEST, substituted in questions holding 'i ', 'you ', 'kindly', 'please' or \"i'd\" (without_asides)"
+    ),
     "(?:(?:for|in|and|what\\s+about)\\s+)?(?:people|patients|pts|ppl|persons?|folks?|individuals|those|women|men|clients|adults|seniors)\\s+(?:with|w/?|who(?:'ve|\\s+have|\\s+has|\\s+had|\\s+are|\\s+get)?|whose|on)(?![a-z'])\\s*": (
         "user: scope._GROUP_OPENING, matched at the start of unanswered questions (Scope.without_group)"
     ),
@@ -214,6 +217,8 @@ def adversarial_inputs() -> list[str]:
         "explain " * (N // 8) + "like",
         ". would you " * (N // 12) + "tell",
         "i should be most grateful if you could " * (N // 40) + "x",
+        "kindly please " * (N // 14) + "tell",
+        "i would be so grateful to " * (N // 26) + "know",
     ]
 
 
@@ -249,6 +254,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         scope_mod._ASKED_FOR_BEFORE,
         scope_mod._AS_TO_A_CHILD,
         scope_mod._POLITE_REQUEST,
+        scope_mod._FORMAL_REQUEST,
         scope_mod._GROUP_OPENING,
         text_mod.LETTERS,
     ):

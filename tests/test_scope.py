@@ -956,6 +956,49 @@ def test_without_asides_drops_a_polite_request_to_be_told() -> None:
     assert without_asides("tell me about nanofat") is None
 
 
+def test_without_asides_drops_a_formal_request_to_be_told() -> None:
+    cases = {
+        "I would be obliged if you would indicate whether the graft is spun in a centrifuge.": (
+            "whether the graft is spun in a centrifuge."
+        ),
+        "Good morning. Kindly inform me how the fat is filtered.": (
+            "good morning. how the fat is filtered."
+        ),
+        "I should like to know the price of nanofat.": "the price of nanofat.",
+        "I'd be grateful to learn whether it needs a general anaesthetic": (
+            "whether it needs a general anaesthetic"
+        ),
+        "I would appreciate knowing how long the swelling lasts.": "how long the swelling lasts.",
+        "May I enquire whether nanofat helps acne scars?": "whether nanofat helps acne scars?",
+        "Please advise as to the usual recovery time.": "as to the usual recovery time.",
+        "Could you kindly describe the steps of processing?": "the steps of processing?",
+        "what is svf, if you would be so kind?": "what is svf, ?",
+    }
+    for asked, question in cases.items():
+        assert without_asides(asked) == question, asked
+    # the asker's own case stays in what is asked
+    assert without_asides("I would like to know if I am a candidate") == "if i am a candidate"
+    # only a request to be told: advice asked for, or an opinion, is the question itself
+    assert without_asides("would you advise me to get nanofat") is None
+    assert without_asides("would you say nanofat beats filler") is None
+    assert without_asides("i would like to have nanofat in my cheeks") is None
+
+
+def test_real_kb_formal_requests_are_answered_not_refused(real_bot) -> None:  # type: ignore[no-untyped-def]
+    # the "I" of "I would be glad to know" is the asker's manners, not their case
+    for asked, evidence in {
+        "I would be glad to know whether the hands may be treated with nanofat.": "hands",
+        "I would be obliged if you would tell me how much fat is removed for nanofat.": "fat",
+        "Would you kindly inform me whether nanofat leaves scars where the cannula goes in?": (
+            "scar"
+        ),
+    }.items():
+        assert_answered_from(real_bot, asked, evidence)
+    # and a formal request about the asker's own case is still refused
+    own = "I would be grateful to know whether I am suitable for nanofat with my lupus."
+    assert real_bot.ask(own).status.value == "refused"
+
+
 def test_without_asides_drops_a_request_to_spell_it_out() -> None:
     # "for me" here asks to be told, not about the asker
     spelled = "PHAT keeps popping up next to nanofat, spell it out for me?"

@@ -755,6 +755,8 @@ def without_asides(question: str) -> str | None:
         rest = _AS_TO_A_CHILD.sub(" ", rest).strip(" ,;:-")
     if " me" in rest or " us" in rest or "one " in rest or "body " in rest:
         rest = " ".join(_POLITE_REQUEST.sub(" ", rest).split())
+    if "i " in rest or "you " in rest or "kindly" in rest or "please" in rest or "i'd" in rest:
+        rest = " ".join(_FORMAL_REQUEST.sub(" ", rest).split())
     if rest == folded:
         return None
     return rest or None
@@ -814,6 +816,30 @@ _AS_TO_A_CHILD = re.compile(
     r"(?:i'?m|i\s+am)\s+(?:(?:a\s+)?(?:5|five)(?:[\s-]+years?[\s-]+old)?"
     r"|a\s+(?:child|kid|baby|toddler)))"
     r"(?![a-z'])"
+)
+# a formal request to be told, where a part of a message opens, before what is asked ("I would be
+# obliged if you would indicate whether ...", "Kindly inform me whether ...", "I should like to
+# know how ...", "May I enquire whether ..."). What follows must be the question ("whether",
+# "how", "the ..."), so "would you advise me to ..." and "would you say nanofat ..." stay whole.
+_FORMAL_REQUEST = re.compile(
+    r"(?:^|(?<=[.?!,:;-])\s+)(?:"
+    r"(?:(?:would|could|can|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+)?"
+    r"(?:be\s+(?:so\s+kind|good\s+enough)\s+(?:as\s+)?to\s+|possibly\s+)?(?:kindly\s+)?"
+    r"|(?:i|we)\s+wonder(?:ed)?\s+(?:whether|if)\s+(?:you|u)\s+(?:might|could|would|can)\s+"
+    r"(?:be\s+able\s+to\s+)?|(?:please\s+|kindly\s+)+"
+    r"|(?:i|we)(?:\s+(?:should|would)|'d)\s+(?:be\s+(?:most\s+|very\s+|really\s+|so\s+)?"
+    r"(?:grateful|obliged|glad|pleased|thankful|happy|interested)|appreciate\s+it|like\s+it)"
+    r"\s+if\s+(?:you|u)\s+(?:could|would|might|can)\s+(?:please\s+|kindly\s+)?)"
+    r"(?:tell|inform|advise|explain|describe|outline|clarify|confirm|indicate|say|let)"
+    r"(?:\s+(?:to\s+)?(?:me|us))?(?:\s+know)?"
+    r"|(?:i|we)(?:\s+(?:should|would)|'d)\s+(?:be\s+(?:most\s+|very\s+|really\s+|so\s+)?"
+    r"(?:grateful|obliged|glad|pleased|thankful|happy|interested)\s+to|like\s+to|love\s+to)"
+    r"\s+(?:know|learn|hear|find\s+out|understand|ask|enquire|inquire)"
+    r"|(?:i|we)(?:\s+(?:should|would)|'d)\s+appreciate\s+(?:knowing|learning|hearing)"
+    r"|may\s+i\s+(?:please\s+)?(?:ask|enquire|inquire))"
+    r"(?=\s+(?:whether|if|how|what|when|where|which|who|why|as\s+to|about|of|on|regarding"
+    r"|the|a|an|is|are|does|do|can)(?![a-z']))"
+    r"|if\s+(?:you|u)\s+(?:would|could|will)\s+be\s+so\s+kind(?=[\s.?!]*$)"
 )
 # a request to be told, where a part of a message opens ("Would you be so kind as to tell me
 # whether ...", "I should be most grateful if you could explain to me ...", "give me both")
