@@ -502,6 +502,17 @@ def test_blotches_of_pigment_are_no_urgent_sign(real_bot: FaqBot) -> None:
     assert r.status.value == "answered"
 
 
+def test_the_colours_of_stretch_marks_are_no_urgent_sign(real_bot: FaqBot) -> None:
+    assert not urgent_sign(["are", "purple", "and", "white", "stretch", "mark", "treated"])
+    assert not urgent_sign(["red", "stretch", "mark", "vs", "silver", "one"])
+    # a colour that changes, or blue with white, is still skin starved of blood
+    assert urgent_sign(["stretch", "mark", "turned", "white", "after", "injection"])
+    assert urgent_sign(["stretch", "mark", "now", "white", "and", "blue"])
+    assert urgent_sign(["skin", "white", "and", "purple", "after", "injection"])
+    r = real_bot.ask("do the white and purple stretch marks on thighs get better with nanofat")
+    assert r.status.value == "answered"
+
+
 @pytest.mark.parametrize("question", ["what to do before nanofat", "what now after fat transfer"])
 def test_what_to_do_of_nobody_is_general(real_bot: FaqBot, question: str) -> None:
     assert not real_bot.policy.decide(question).refuse, question

@@ -362,6 +362,17 @@ _ALARMING_ALONE = _words(
 )
 # words of pigment: blotches with them are a colour of the skin, not an alarming sign
 _PIGMENT = _words("brown tan melasma pigment pigmentation pigmented hyperpigmentation freckle")
+# colours of skin starved of blood, or bruised
+_SKIN_COLOURS = _words(
+    "white pale purple blue grey gray dark patchy black bluish blueish greyish grayish"
+)
+# words of a colour changing or of skin starved of blood ("turned white", "went blue and cold")
+_COLOUR_CHANGES = _words(
+    "went turned turning gone going became becoming changed changing cold spreading numb net"
+)
+# the colours stretch marks come in ("white and purple stretch marks"): with them a colour
+# describes the marks, not skin starved of blood
+_MARK_COLOURS = _words("white purple purplish silver silvery red pink")
 _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     # vision
     (
@@ -377,11 +388,8 @@ _SIGN_PAIRS: list[tuple[frozenset[str], frozenset[str]]] = [
     (_words("under_eye"), _words("shut")),  # "under eyes" is one token after synonyms.yaml
     # skin colour after an injection
     (
-        _words("white pale purple blue grey gray dark patchy black bluish blueish greyish grayish"),
-        _words(
-            "went turned turning gone going became becoming changed changing cold spreading numb "
-            "net"
-        ),
+        _SKIN_COLOURS,
+        _COLOUR_CHANGES,
     ),
     # two colours of a skin starved of blood ("pale like paper and now blueish")
     (_words("white pale"), _words("blue bluish blueish purple purplish grey gray greyish grayish")),
@@ -1242,6 +1250,14 @@ def urgent_sign(tokens: list[str]) -> bool:
     if not _PIGMENT.isdisjoint(tokens):
         # "brown blotchy patches (melasma)" is pigment, not skin starved of blood
         present -= {"blotchy", "blotche"}
+    if (
+        "stretch" in present
+        and present.isdisjoint(_COLOUR_CHANGES)
+        and present & _SKIN_COLOURS <= _MARK_COLOURS
+    ):
+        # "white and purple stretch marks" ("stretch": the stretch-marks group of synonyms.yaml);
+        # "white and blue" or "turned white" is still skin starved of blood
+        present -= _MARK_COLOURS
     if "more" in present and _compares_with_another(tokens):
         # "does it hurt more than botox" compares two treatments; "more than yesterday" is pain
         # getting worse
