@@ -210,6 +210,29 @@ def test_plural_folding_leaves_invariant_words_alone() -> None:
     ]
 
 
+def test_a_sum_in_thousands_reads_as_grand() -> None:
+    from faqbot.features import stem
+
+    assert [stem(w) for w in ("5k", "25k", "2.5k", "510k", "401k", "5km", "k")] == [
+        "grand",
+        "grand",
+        "grand",
+        "510k",
+        "401k",
+        "5km",
+        "k",
+    ]
+
+
+def test_real_kb_prices_given_as_sums_find_the_price_entries(real_bot: FaqBot) -> None:
+    r = real_bot.ask("nanofat, more like 4k or 15k?")
+    assert r.status.value == "answered" and r.answer.id.startswith("cost-")
+    r = real_bot.ask("why did one clinic say 7k for nanofat and another 16k")
+    assert r.status.value == "answered" and r.answer.id.startswith("cost-")
+    # a number that is a name stays out of it
+    assert real_bot.ask("fda 510k clearance for nanofat kits").status.value != "answered"
+
+
 def test_chat_fillers_are_no_features() -> None:
     from faqbot.features import Normalizer, WordAnalyzer
 

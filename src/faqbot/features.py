@@ -8,6 +8,7 @@ groups in ``faq/synonyms.yaml``: loading an index never unpickles anything.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
@@ -289,10 +290,17 @@ def without_hedged_general(toks: Sequence[str]) -> list[str]:
 _INVARIANT = frozenset(["series", "species"])
 
 
+# a sum written in thousands ("5k", "25k", "2.5k"; not "510k" or "401k", which are names)
+_THOUSANDS = re.compile(r"\d{1,2}(?:\.\d)?k")
+
+
 def stem(token: str) -> str:
-    """Fold simple English plurals ("scars" -> "scar", "therapies" -> "therapy")."""
+    """Fold simple English plurals ("scars" -> "scar", "therapies" -> "therapy"). A sum in
+    thousands ("5k") is read as the word for one ("5 grand"), which synonyms.yaml can map."""
     if token in STOP_WORDS or token in _INVARIANT:
         return token
+    if token[-1] == "k" and token[0].isdigit() and _THOUSANDS.fullmatch(token):
+        return "grand"
     n = len(token)
     if n > 4 and token.endswith("ies"):
         return token[:-3] + "y"
