@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from faqbot import features as features_mod
 from faqbot import policy as policy_mod
 from faqbot import scope as scope_mod
 from faqbot import spelling as spelling_mod
@@ -88,6 +89,9 @@ KNOWN: dict[str, str] = {
     ),
     "(?:^|(?<=[.?!,:;-])\\s+)(?:(?:(?:would|could|can|will)\\s+(?:you|u)\\s+(?:please\\s+|kindly\\s+)?(?:be\\s+(?:so\\s+kind|good\\s+enough)\\s+(?:as\\s+)?to\\s+|possibly\\s+)?(?:kindly\\s+)?|(?:i|we)\\s+wonder(?:ed)?\\s+(?:whether|if)\\s+(?:you|u)\\s+(?:might|could|would|can)\\s+(?:be\\s+able\\s+to\\s+)?|(?:please\\s+|kindly\\s+)+|(?:i|we)(?:\\s+(?:should|would)|'d)\\s+(?:be\\s+(?:most\\s+|very\\s+|really\\s+|so\\s+)?(?:grateful|obliged|glad|pleased|thankful|happy|interested)|appreciate\\s+it|like\\s+it)\\s+if\\s+(?:you|u)\\s+(?:could|would|might|can)\\s+(?:please\\s+|kindly\\s+)?)(?:tell|inform|advise|explain|describe|outline|clarify|confirm|indicate|say|let)(?:\\s+(?:to\\s+)?(?:me|us))?(?:\\s+know)?|(?:i|we)(?:\\s+(?:should|would)|'d)\\s+(?:be\\s+(?:most\\s+|very\\s+|really\\s+|so\\s+)?(?:grateful|obliged|glad|pleased|thankful|happy|interested)\\s+to|like\\s+to|love\\s+to)\\s+(?:know|learn|hear|find\\s+out|understand|ask|enquire|inquire)|(?:i|we)(?:\\s+(?:should|would)|'d)\\s+appreciate\\s+(?:knowing|learning|hearing)|may\\s+i\\s+(?:please\\s+)?(?:ask|enquire|inquire))(?=\\s+(?:whether|if|how|what|when|where|which|who|why|as\\s+to|about|of|on|regarding|the|a|an|is|are|does|do|can)(?![a-z']))|if\\s+(?:you|u)\\s+(?:would|could|will)\\s+be\\s+so\\s+kind(?=[\\s.?!]*$)": (
         "user: scope._FORMAL_REQUEST, substituted in questions holding 'i ', 'you ', 'kindly', 'please' or \"i'd\" (without_asides)"
+    ),
+    "\\d{1,2}(?:\\.\\d)?k": (
+        "user: features._THOUSANDS, matched against every word token ending in k (stem)"
     ),
     "(?:(?:for|in|and|what\\s+about)\\s+)?(?:people|patients|pts|ppl|persons?|folks?|individuals|those|women|men|clients|adults|seniors)\\s+(?:with|w/?|who(?:'ve|\\s+have|\\s+has|\\s+had|\\s+are|\\s+get)?|whose|on)(?![a-z'])\\s*": (
         "user: scope._GROUP_OPENING, matched at the start of unanswered questions (Scope.without_group)"
@@ -256,6 +260,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         scope_mod._POLITE_REQUEST,
         scope_mod._FORMAL_REQUEST,
         scope_mod._GROUP_OPENING,
+        features_mod._THOUSANDS,
         text_mod.LETTERS,
     ):
         assert rx.pattern in KNOWN
