@@ -339,10 +339,21 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("which body part do they usually suck the fat outta", "abdomen"),
         ("r u asleep when they suck the fat out or just numbed up", "awake"),
         ("people who freak out over needles, should they skip the fat thing", "needle"),
+        ("caesarean scars in general and fat grafting", "post-surgical"),
+        ("balding crown, any regrowth with adipose cells", "alopecia"),
+        ("how far under the skin do they squirt the stuff", "depth"),
+        ("whats the split between fat cells and stem cells in the goo", "stem cells"),
+        ("whose idea was nanofat in the first place", "belgium"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
     assert_answered_from(real_bot, question, evidence)
+
+
+def test_real_kb_words_about_the_people_asked_about_are_not_foreign(real_bot) -> None:  # type: ignore[no-untyped-def]
+    # "dieters" and "skeletal-looking" describe people, as "pensioners" does: no other subject
+    assert real_bot.scope.check("yo-yo dieters and fat grafting").foreign == ()
+    assert real_bot.scope.check("skeletal-looking temples, fat or filler").foreign == ()
 
 
 def test_without_group_leaves_what_describes_them(scope: Scope) -> None:
