@@ -439,6 +439,17 @@ def test_own_context_then_can_i_is_personal(real_bot: FaqBot, question: str, sta
     assert real_bot.ask(question).status.value == status, question
 
 
+def test_going_on_taking_ones_own_medicine_is_taking_it(real_bot: FaqBot) -> None:
+    toks = ["do", "i", "keep", "taking", "my", "metformin", "a", "usual"]
+    assert takes_a_medicine(toks, frozenset(["metformin"]))
+    # "stop taking vitamins in general" names none of the asker's own
+    toks = ["do", "i", "need", "to", "stop", "taking", "vitamin", "in", "general"]
+    assert not takes_a_medicine(toks, frozenset(["vitamin"]))
+    # the medicine's name makes the message out of scope; it is still the asker's own medicine
+    question = "do i keep taking my metformin as usual around the procedure"
+    assert real_bot.ask(question).status.value == "refused"
+
+
 def test_takes_a_medicine_needs_a_foreign_word_after_on_or_taking() -> None:
     assert takes_a_medicine(["im", "on", "warfarin"], frozenset(["warfarin"]))
     assert takes_a_medicine(["while", "on", "my", "antibiotic"], frozenset(["antibiotic"]))

@@ -344,6 +344,10 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("how far under the skin do they squirt the stuff", "depth"),
         ("whats the split between fat cells and stem cells in the goo", "stem cells"),
         ("whose idea was nanofat in the first place", "belgium"),
+        ("nursing mums and nanofat in general", "medical"),
+        ("open sores that never close, any use for nanofat", "wound"),
+        ("nanofat inventor name and country", "belgium"),
+        ("what goes on at the consult before fat grafting", "consultation"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]

@@ -1205,6 +1205,9 @@ def asks_leave_after(tokens: list[str]) -> bool:
 # words before "on" or "taking" that make it the asker's own medicine ("i'm on warfarin", "while
 # on accutane", "i am taking sertraline"); "m" is what is left of "i'm"
 _ON_IT = _words("m im am while still been currently")
+# words before "taking my" that ask about going on with the asker's own medicine ("do i keep
+# taking my sertraline"; "do i need to stop taking vitamins in general" names none of theirs)
+_GO_ON_TAKING = _words("keep continue stop")
 
 
 def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
@@ -1217,7 +1220,10 @@ def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
         return True  # "on warfarin can i", "on accutane when nanofat": the asker, left unsaid
     return any(
         tokens[i] in ("on", "taking")
-        and tokens[i - 1] in _ON_IT
+        and (
+            tokens[i - 1] in _ON_IT
+            or (tokens[i] == "taking" and tokens[i - 1] in _GO_ON_TAKING and tokens[i + 1] == "my")
+        )
         and not foreign.isdisjoint(tokens[i + 1 : i + 4])
         for i in range(1, len(tokens) - 1)
     )

@@ -562,10 +562,12 @@ class FaqBot:
         toks = self.scope.normalize(question)
         if decision.refuse and not decision.urgent and self._not_advice(question, toks, scope):
             decision = Decision(False, "general", False, decision.probability)
-        elif (
-            not decision.refuse
-            and not scope.out_of_scope
-            and self._asks_for_a_plan(question, toks, decision, scope)
+        elif not decision.refuse and (
+            (not scope.out_of_scope and self._asks_for_a_plan(question, toks, decision, scope))
+            # "can i get nanofat while on accutane"; and the medicine's name, a word the sources
+            # never use, may leave the message out of scope ("do i keep taking my sertraline
+            # around the procedure")
+            or (scope.domain and _own_medicine(toks, scope))
         ):
             decision = Decision(True, "personal_advice", False, decision.probability)
         return decision, scope
@@ -650,8 +652,6 @@ class FaqBot:
                 return True  # "I've had keloids before, will nanofat give me keloids?"
         if speaks_then_asks_whether_i(toks):
             return True  # "im breastfeeding can i get nanofat done"
-        if _own_medicine(toks, scope):
-            return True  # "can i get nanofat while on accutane"
         return (
             decision.asks_leave_after
             and scope.anchored
