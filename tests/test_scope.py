@@ -348,6 +348,9 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("open sores that never close, any use for nanofat", "wound"),
         ("nanofat inventor name and country", "belgium"),
         ("what goes on at the consult before fat grafting", "consultation"),
+        # clinicians' names for them
+        ("rhytidectomy patients, is nanofat layered in during the same operation", "facelift"),
+        ("gravid patients and elective nanofat, generally deferred?", "medical"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
@@ -358,6 +361,11 @@ def test_real_kb_words_about_the_people_asked_about_are_not_foreign(real_bot) ->
     # "dieters" and "skeletal-looking" describe people, as "pensioners" does: no other subject
     assert real_bot.scope.check("yo-yo dieters and fat grafting").foreign == ()
     assert real_bot.scope.check("skeletal-looking temples, fat or filler").foreign == ()
+    assert real_bot.scope.check("octogenarian patients and nanofat").foreign == ()
+
+
+def test_real_kb_billing_values_are_a_gap(real_bot) -> None:  # type: ignore[no-untyped-def]
+    assert real_bot.ask("RVU values for autologous fat grafting").status.value == "no_match"
 
 
 def test_without_group_leaves_what_describes_them(scope: Scope) -> None:
