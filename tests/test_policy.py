@@ -286,6 +286,9 @@ def test_asks_should_i_wants_a_recommendation_not_information() -> None:
         # how much or how many the asker's own body needs: advice for them too
         ("what volume of nanofat would you put into my tear troughs, per side?", "refused"),
         ("how many sessions will my arm burn scar take to look normal?", "refused"),
+        # ... or after the asker names their own, what "they" will take
+        ("my under eyes are very hollow, how much fat will they need", "refused"),
+        ("nanofat sounds great, how many sessions will it take", "answered"),
         # the same amount asked in general, or a price, is information
         ("how much nanofat is usually injected into the tear troughs?", "answered"),
         ("how much does nanofat cost, my daughter says it's thousands of dollars", "answered"),

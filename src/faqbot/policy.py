@@ -1111,7 +1111,8 @@ def asks_how_much_they_need(tokens: list[str]) -> bool:
         if (tokens[i], tokens[i + 1]) not in _AMOUNT_ASKED:
             continue
         who = False
-        for t in tokens[i + 2 : i + 10]:
+        after = tokens[i + 2 : i + 10]
+        for t in after:
             if t in _DURATION:
                 break
             if t == "my" and not priced:
@@ -1119,7 +1120,23 @@ def asks_how_much_they_need(tokens: list[str]) -> bool:
             who = who or t in _PEOPLE_ASKED_FOR
             if t in _NEEDS and who:
                 return True
+        if not priced and "my" in tokens[:i] and _will_they_need(after):
+            return True  # "my stretch marks cover loads, how many goes will they take"
     return False
+
+
+_WILL = _words("will would")
+_THEY = _words("they it these those")
+_TAKE_OR_NEED = _words("take need")
+
+
+def _will_they_need(tokens: list[str]) -> bool:
+    """Do the tokens ask what something just named will take or need ("... will they take",
+    "... would it need")? After "my ...", it is the asker's own."""
+    return any(
+        a in _WILL and b in _THEY and c in _TAKE_OR_NEED
+        for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)
+    )
 
 
 _EFFECT = _words("help work")
