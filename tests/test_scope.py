@@ -351,6 +351,9 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         # clinicians' names for them
         ("rhytidectomy patients, is nanofat layered in during the same operation", "facelift"),
         ("gravid patients and elective nanofat, generally deferred?", "medical"),
+        ("raccoon eyes, can nanofat fix them", "dark circles"),
+        ("saddlebag fat as the donor site for nanofat", "both thighs"),
+        ("creaky knees and fat stem cells, any research", "arthrosis"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
