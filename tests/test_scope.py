@@ -354,6 +354,8 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("raccoon eyes, can nanofat fix them", "dark circles"),
         ("saddlebag fat as the donor site for nanofat", "both thighs"),
         ("creaky knees and fat stem cells, any research", "arthrosis"),
+        ("can fat transfer do boobs and bums too", "buttocks"),
+        ("wear and tear in the hips, has fat been tried", "arthrosis"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
@@ -365,6 +367,8 @@ def test_real_kb_words_about_the_people_asked_about_are_not_foreign(real_bot) ->
     assert real_bot.scope.check("yo-yo dieters and fat grafting").foreign == ()
     assert real_bot.scope.check("skeletal-looking temples, fat or filler").foreign == ()
     assert real_bot.scope.check("octogenarian patients and nanofat").foreign == ()
+    assert real_bot.scope.check("cardio junkies, are they poor candidates").foreign == ()
+    assert real_bot.scope.check("stepwise, how does nanofat get made").foreign == ()
 
 
 def test_real_kb_billing_values_are_a_gap(real_bot) -> None:  # type: ignore[no-untyped-def]
