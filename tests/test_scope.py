@@ -369,6 +369,9 @@ def test_real_kb_words_about_the_people_asked_about_are_not_foreign(real_bot) ->
     assert real_bot.scope.check("octogenarian patients and nanofat").foreign == ()
     assert real_bot.scope.check("cardio junkies, are they poor candidates").foreign == ()
     assert real_bot.scope.check("stepwise, how does nanofat get made").foreign == ()
+    assert real_bot.scope.check("for filler addicts do they have to get it dissolved").foreign == ()
+    assert real_bot.scope.check("for tanning bed lovers do the results fade faster").foreign == ()
+    assert real_bot.scope.check("my derm says the results take patience").foreign == ()
 
 
 def test_real_kb_billing_values_are_a_gap(real_bot) -> None:  # type: ignore[no-untyped-def]
