@@ -210,6 +210,19 @@ def test_plural_folding_leaves_invariant_words_alone() -> None:
     ]
 
 
+def test_emoji_fold_to_spaces_and_letters_stay() -> None:
+    from faqbot.text import fold
+
+    assert fold("what IS it 😭").strip() == "what is it"
+    assert fold("hi 🙋\u200d♀️ there").split() == ["hi", "there"]
+    assert fold("café naïve £5,000") == "café naïve £5,000"
+
+
+def test_real_kb_an_emoji_after_what_is_it_still_asks_what_it_is(real_bot: FaqBot) -> None:
+    r = real_bot.ask("someone at work told me about 'nanofat' and i nodded... what IS it 😭")
+    assert r.status.value == "answered" and r.answer.id == "basics-what-is-nanofat-grafting"
+
+
 def test_a_sum_in_thousands_reads_as_grand() -> None:
     from faqbot.features import stem
 
