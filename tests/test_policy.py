@@ -332,7 +332,7 @@ def test_asks_in_general_names_nobody_and_points_back_at_nothing() -> None:
     assert not asks_in_general(["can", "i", "have", "nanofat"])
     assert not asks_in_general(["nanofat", "for", "burn", "scar"])  # not a question
     # a preposition before the question word ("at what point ...", "in which cases ...")
-    assert asks_in_general(["at", "what", "point", "do", "surgeon", "say", "it", "is", "worth"])
+    assert asks_in_general(["at", "what", "point", "do", "surgeon", "say", "fat_transfer", "work"])
     assert asks_in_general(["in", "which", "case", "is", "fat", "transfer", "used"])
     assert not asks_in_general(["at", "my", "age", "is", "it", "worth"])
 
