@@ -335,6 +335,7 @@ def test_asks_in_general_names_nobody_and_points_back_at_nothing() -> None:
     assert asks_in_general(["at", "what", "point", "do", "surgeon", "say", "fat_transfer", "work"])
     assert asks_in_general(["in", "which", "case", "is", "fat", "transfer", "used"])
     assert not asks_in_general(["at", "my", "age", "is", "it", "worth"])
+    assert not asks_in_general([]) and not asks_in_general(["at"])  # nothing after it
 
 
 @pytest.mark.parametrize(

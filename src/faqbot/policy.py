@@ -929,8 +929,10 @@ def asks_in_general(tokens: list[str]) -> bool:
     """Is this question impersonal: it opens with a question word, names nobody and points back
     at nothing ("do fat grafts help burn scars", not "is that normal" or "will it work on me")?
     ``FaqBot.decide`` asks it of the question that follows the asker's own context."""
-    opener = tokens[1] if tokens[:1] and tokens[0] in _PREPOSITIONS_FIRST else tokens[0]
-    return speaks_of_no_one(tokens) and opener in _QUESTION_OPENERS
+    if not speaks_of_no_one(tokens):
+        return False
+    first = tokens[:2] if tokens[:1] and tokens[0] in _PREPOSITIONS_FIRST else tokens[:1]
+    return bool(first) and first[-1] in _QUESTION_OPENERS
 
 
 # a preposition a question may open on before its question word ("at what point do surgeons
