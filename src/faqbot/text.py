@@ -30,16 +30,19 @@ def fold(text: str) -> str:
     and emoji and other pictographs ("what IS it 😭", "🙋‍♀️") read as spaces: they say how the
     asker feels, never what they ask, and a trailing one would hide how a sentence ends."""
     text = unicodedata.normalize("NFKC", text)
-    if not text.isprintable():  # only then can it hold a control or format character (Cc, Cf...)
-        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    if not text.isascii():
-        text = "".join(" " if _pictograph(ch) else ch for ch in text)
+    # only then can it hold a control or format character (Cc, Cf ...) or a pictograph: one pass
+    if not (text.isascii() and text.isprintable()):
+        text = "".join(" " if _unsaid(ch) else ch for ch in text)
     return text.translate(_DASHES).translate(_QUOTES).lower()
 
 
-def _pictograph(ch: str) -> bool:
-    """An emoji or other symbol (So), a skin-tone modifier (Sk), or a variation selector."""
-    return ch > "\x7f" and (unicodedata.category(ch) in ("So", "Sk") or ch in "\ufe0e\ufe0f")
+def _unsaid(ch: str) -> bool:
+    """A control or format character, or, outside ASCII, an emoji or other symbol (So), a
+    skin-tone modifier (Sk) or a variation selector: nothing a question says."""
+    category = unicodedata.category(ch)
+    return category[0] == "C" or (
+        ch > "\x7f" and (category in ("So", "Sk") or ch in "\ufe0e\ufe0f")
+    )
 
 
 def tokens(text: str) -> list[str]:
