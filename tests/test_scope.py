@@ -634,6 +634,7 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "does insurance cover nanofat",
         "nanofat for cellulite?",
         "do you offer financing for fat transfer",
+        "0% finance on facial fat grafting",
         # about paying, not health: no match rather than a refusal, though it speaks of "my"
         "can i use my hsa for nanofat",
         "can I get a refund if I'm not happy with my nanofat results",
