@@ -735,6 +735,23 @@ def test_foreign_words_about_the_asker_are_context(scope: Scope) -> None:
     assert scope.check("hairdressers love it. is the swelling common?").foreign
 
 
+def test_foreign_words_in_the_askers_comment_after_the_question_are_context(
+    scope: Scope,
+) -> None:
+    # a question, then the asker saying where the question came from
+    asked = "Is sedation used for the harvest? I saw a diagram and wondered."
+    assert scope.check(asked).foreign == ()
+    assert scope.check("is sedation used for the harvest? im a hairdresser").foreign == ()
+    # the same word in the question, or a procedure the asker is having, still counts
+    assert scope.check("Is sedation used for a diagram? I saw one and wondered.").foreign
+    assert scope.check("is the swelling common? I'm having a rhinoplasty soon").foreign == (
+        "rhinoplasty",
+    )
+    # ... and so does a comment that is not the asker's, or a second question
+    assert scope.check("is the swelling common? hairdressers say so").foreign
+    assert scope.check("is the swelling common? i saw a diagram, what is it").foreign
+
+
 def test_a_group_named_before_its_description_is_context(scope: Scope) -> None:
     # the group's own name is who the question is about, not another subject
     for question in (

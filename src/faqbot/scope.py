@@ -453,6 +453,26 @@ class Scope:
                 )
         return [f for f in foreign if f in last or f not in context]
 
+    def _beyond_the_comment(self, question: str, foreign: list[str]) -> list[str]:
+        """The foreign words that name the question's subject, not only a comment of the
+        asker's after it ("Why is the injection kept above the muscle around the mouth? I saw a
+        diagram and wondered."): a question that opens the message (``leading_question``),
+        then only parts where the asker speaks of themselves. A word such a part names after a
+        procedure cue still counts ("how long is the swelling? i'm getting a facelift too")."""
+        lead = self.leading_question(question)
+        if lead is None:
+            return foreign
+        comment: set[str] = set()
+        for part in _split(fold(question))[1:]:
+            if not _FIRST_PERSON.match(part):
+                return foreign
+            toks = self.normalize(part)
+            comment.update(
+                t for i, t in enumerate(toks) if _PROCEDURE_CUES.isdisjoint(toks[max(0, i - 3) : i])
+            )
+        asked = set(self.normalize(lead))
+        return [f for f in foreign if f in asked or f not in comment]
+
     def question_part(self, question: str) -> str | None:
         """The question itself, when everything before it is the asker speaking of themselves.
 
@@ -647,6 +667,8 @@ class Scope:
                 foreign.extend(t for t in unknown if t not in foreign)
         if foreign and not anchored:
             foreign = self._beyond_context(question, foreign)
+        if foreign and not anchored:
+            foreign = self._beyond_the_comment(question, foreign)
         # a weak anchor names the subject only when nothing in the question names another one
         # and another word of the subject seconds it; so does a bare "after" at the end (the
         # asker's procedure: "is it normal to get lumps or uneven spots after")
