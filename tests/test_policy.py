@@ -468,6 +468,17 @@ def test_takes_a_medicine_needs_a_foreign_word_after_on_or_taking() -> None:
     assert not takes_a_medicine(["on", "the", "day", "of", "nanofat"], frozenset())
 
 
+def test_what_the_asker_takes_or_injects_is_their_medicine(real_bot: FaqBot) -> None:
+    toks = ["i", "inject", "testosterone", "weekly"]
+    assert takes_a_medicine(toks, frozenset(["testosterone"]))
+    assert takes_a_medicine(["i", "take", "spironolactone"], frozenset(["spironolactone"]))
+    # someone else's, or no medicine named
+    assert not takes_a_medicine(["they", "inject", "testosterone"], frozenset(["testosterone"]))
+    assert not takes_a_medicine(["i", "take", "a", "few", "supplement"], frozenset())
+    question = "i inject testosterone weekly, is nanofat safe with that"
+    assert real_bot.ask(question).status.value == "refused"
+
+
 @pytest.mark.parametrize(
     ("question", "status"),
     [

@@ -1233,21 +1233,25 @@ _ON_IT = _words("m im am while still been currently")
 # words before "taking my" that ask about going on with the asker's own medicine ("do i keep
 # taking my sertraline"; "do i need to stop taking vitamins in general" names none of theirs)
 _GO_ON_TAKING = _words("keep continue stop")
+# what the asker says they do with a medicine ("i take aspirin daily", "i inject testosterone
+# weekly"): right after "i", it is theirs
+_TAKE_IT = _words("take inject")
 
 
 def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
     """Does the message say the asker is on something the sources never name ("im on warfarin,
     ok for me to do it", "can i get nanofat while on accutane")? ``foreign`` holds the
     question's foreign words (``ScopeCheck.foreign``): "i'm on a budget" names no medicine.
-    A message that opens with it ("on warfarin can i") says so too. ``FaqBot.decide`` refuses
+    "i take aspirin daily" and "i inject testosterone weekly" say so as well. A message that
+    opens with it ("on warfarin can i") says so too. ``FaqBot.decide`` refuses
     such a question when it names the asker: their own medicines."""
     if tokens[:1] == ["on"] and not foreign.isdisjoint(tokens[1:4]):
         return True  # "on warfarin can i", "on accutane when nanofat": the asker, left unsaid
     return any(
-        tokens[i] in ("on", "taking")
-        and (
-            tokens[i - 1] in _ON_IT
+        (
+            (tokens[i] in ("on", "taking") and tokens[i - 1] in _ON_IT)
             or (tokens[i] == "taking" and tokens[i - 1] in _GO_ON_TAKING and tokens[i + 1] == "my")
+            or (tokens[i] in _TAKE_IT and tokens[i - 1] == "i")
         )
         and not foreign.isdisjoint(tokens[i + 1 : i + 4])
         for i in range(1, len(tokens) - 1)
