@@ -69,8 +69,11 @@ KNOWN: dict[str, str] = {
     ),
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
     r"|as\s+an?)\b": "user: scope._FIRST_PERSON, matched at the start of each question part",
-    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*what(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this|the\\s+(?:thing|stuff))(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*": (
+    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*what(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this|the\\s+(?:thing|stuff))(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*(?:[\\s,]+(?:(?:the\\s+)?short\\s+version|in\\s+short|in\\s+(?:plain|simple)\\s+(?:words|terms|english)|simply|briefly|please|pls|plz))*": (
         "user: scope._WHAT_IS_IT, fullmatch on the last part of a message of several (Scope.definition_asked)"
+    ),
+    "\\A(?:(?:could|can|would)\\s+(?:you|u)\\s+)?(?:(?:please|pls|kindly)\\s+)*(?:explain|tell\\s+me|describe)(?:\\s+(?:to\\s+me|simply|briefly|in\\s+(?:plain|simple)\\s+(?:words|terms|english)))*\\s+what\\s+(?:it|that|this)(?:\\s+(?:actually|really|exactly))?\\s+is(?:[\\s,]+(?:(?:the\\s+)?short\\s+version|in\\s+short|in\\s+(?:plain|simple)\\s+(?:words|terms|english)|simply|briefly|please|pls|plz))*": (
+        "user: scope._EXPLAIN_WHAT_IT_IS, fullmatch on the last part of a message of several (Scope.definition_asked)"
     ),
     "\\A(?:(?:hi|hey|hello|ok|okay|so|please)\\W+)*(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me|tell me|i was wondering|i wonder|do you know)\\s+": (
         "user: scope._ASKING_FRAME, matched at the start of one-part questions (Scope.without_pleasantries)"
@@ -116,6 +119,9 @@ def _literal(node: ast.AST, consts: dict[str, str]) -> str | None:
         return node.value
     if isinstance(node, ast.Name):
         return consts.get(node.id)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # "..." + _SHARED_PART
+        left, right = _literal(node.left, consts), _literal(node.right, consts)
+        return None if left is None or right is None else left + right
     return None
 
 
@@ -253,6 +259,7 @@ def test_pattern_strings_compile_identically_to_the_module_ones() -> None:
         scope_mod._SEGMENTS,
         scope_mod._FIRST_PERSON,
         scope_mod._WHAT_IS_IT,
+        scope_mod._EXPLAIN_WHAT_IT_IS,
         scope_mod._ASKING_FRAME,
         scope_mod._ASKED_FOR_AFTER,
         scope_mod._ASKED_FOR_BEFORE,

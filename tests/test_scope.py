@@ -949,6 +949,13 @@ def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> 
     )
     combined = "my doctor mentioned microbotox with nanofat microneedling, what is that?"
     assert scope.definition_asked(combined) == "what is microbotox with nanofat microneedling"
+    # asked as a request, or with how plainly to put it
+    asked = "My granddaughter keeps talking about nanofat. Could you explain what it actually is?"
+    assert scope.definition_asked(asked) == "what is nanofat"
+    asked = "my barber mentioned nanofat. what is it, short version"
+    assert scope.definition_asked(asked) == "what is nanofat"
+    assert scope.definition_asked("SVF. please explain in plain words what it is") == "what is svf"
+    assert scope.definition_asked("nanofat. could you explain how it is made") is None
     # heard of something that is not the subject: nothing to explain here
     assert scope.definition_asked("my friend mentioned a new phone, what is it") is None
     # the last part asks more than what it is, or there is nothing before it

@@ -119,6 +119,13 @@ def test_source_sections_answer_their_questions(
             "ok so fat grafting.. explain like im five, what actually is the stuff",
             "autologous-fat-transfer-what-is-it",
         ),
+        # asked as a request after a greeting, which does not take the question back whole
+        (
+            "Good afternoon. My granddaughter keeps talking about something called nanofat. "
+            "Could you explain in plain words what it actually is?",
+            "basics-what-is-nanofat-grafting",
+        ),
+        ("barber mentioned nanofat. what is it, short version", "basics-what-is-nanofat-grafting"),
     ],
 )
 def test_what_is_it_after_naming_the_subject(

@@ -511,12 +511,15 @@ class Scope:
 
     def definition_asked(self, question: str) -> str | None:
         """What a message asks to have explained, when its last part only asks what the thing
-        just named is ("SVF - what exactly is it?", "nanofat?? whats that"): "what is" and the
-        part before. When that part tells where the asker came across the subject ("my
+        just named is ("SVF - what exactly is it?", "nanofat?? whats that", "... could you
+        explain in plain words what it actually is", "..., what is it, short version"): "what
+        is" and the part before. When that part tells where the asker came across the subject ("my
         dermatologist mentioned nanofat grafting today. what is that?"), only the subject's own
         words (an anchor) are kept: the rest is how they heard of it. Else None."""
         parts = _split(fold(question))
-        if len(parts) < 2 or not _WHAT_IS_IT.fullmatch(parts[-1]):
+        if len(parts) < 2 or not (
+            _WHAT_IS_IT.fullmatch(parts[-1]) or _EXPLAIN_WHAT_IT_IS.fullmatch(parts[-1])
+        ):
             return None
         named = parts[-2]
         if not _CAME_ACROSS.isdisjoint(tokens(named)):
@@ -965,12 +968,24 @@ _ASKS = QUESTION_WORDS | frozenset(
 
 # a part that only asks what the thing just named is ("what is it", "whats that", "what
 # exactly is this thing", "what's that about", "what actually is the stuff")
+# how plainly to put it, after the question ("what is it, short version", "... in plain words")
+_PLAINLY = (
+    r"(?:[\s,]+(?:(?:the\s+)?short\s+version|in\s+short|in\s+(?:plain|simple)\s+(?:words|terms"
+    r"|english)|simply|briefly|please|pls|plz))*"
+)
 _WHAT_IS_IT = re.compile(
     r"\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
     r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?"
     r"\s+(?:it|that|this|the\s+(?:thing|stuff))"
     r"(?:\s+(?:thing|stuff|procedure|treatment))?"
-    r"(?:\s+(?:exactly|actually|even|then|again|anyway|really|about|all\s+about))*"
+    r"(?:\s+(?:exactly|actually|even|then|again|anyway|really|about|all\s+about))*" + _PLAINLY
+)
+# the same asked as a request ("could you explain in plain words what it actually is")
+_EXPLAIN_WHAT_IT_IS = re.compile(
+    r"\A(?:(?:could|can|would)\s+(?:you|u)\s+)?(?:(?:please|pls|kindly)\s+)*"
+    r"(?:explain|tell\s+me|describe)"
+    r"(?:\s+(?:to\s+me|simply|briefly|in\s+(?:plain|simple)\s+(?:words|terms|english)))*"
+    r"\s+what\s+(?:it|that|this)(?:\s+(?:actually|really|exactly))?\s+is" + _PLAINLY
 )
 # words telling where the asker came across something ("my friend mentioned", "I keep seeing
 # it on tiktok", "heard about")

@@ -213,14 +213,14 @@ class FaqBot:
             )
         # an aside ("explain like im five", "asking for a friend") says nothing of the topic
         question = without_asides(question) or question
-        ranking = self._definition(question, scope, top_k) or self._answer(
-            question, scope, top_k, scope.anchored
-        )
-        if ranking.best is not None:
+        definition = self._definition(question, scope, top_k)
+        ranking = definition or self._answer(question, scope, top_k, scope.anchored)
+        # a definition stands as found: the rest of the message only said how they heard of it
+        if definition is None and ranking.best is not None:
             ranking = self._leading_question_first(question, scope, top_k, ranking)
             ranking = self._without_pleasantries_first(question, scope, top_k, ranking)
             ranking = self._aspect_of_an_area(question, scope, top_k, ranking)
-        elif ranking.gap is None and not self._excluded(scope):
+        elif ranking.best is None and ranking.gap is None and not self._excluded(scope):
             # the asker's own context, or a comment after the question, can bury the question:
             # try the question on its own
             for find_part in (
