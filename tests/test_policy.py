@@ -204,6 +204,8 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
         "morning fat injection in forehead, now skin look grey, cold to touch, what happening",
         # two colours of a skin starved of blood
         "help please, tip of nose after fat injection is pale like paper and now blueish",
+        # throbbing is pain ("pain" in synonyms.yaml), here worse than the day before
+        "the cheek they injected is throbbing, way worse than yesterday, is this normal",
     ],
 )
 def test_a_reported_urgent_sign_is_urgent_without_a_pronoun(
