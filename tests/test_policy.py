@@ -468,6 +468,7 @@ def test_takes_a_medicine_needs_a_foreign_word_after_on_or_taking() -> None:
     # a telegraphic message that opens with the medicine: the asker's own
     assert takes_a_medicine(["on", "warfarin", "can", "i"], frozenset(["warfarin"]))
     assert not takes_a_medicine(["on", "the", "day", "of", "nanofat"], frozenset())
+    assert not takes_a_medicine(["on", "the", "diagram", "for", "fat"], frozenset(["diagram"]))
 
 
 def test_what_the_asker_takes_or_injects_is_their_medicine(real_bot: FaqBot) -> None:

@@ -1245,8 +1245,10 @@ def takes_a_medicine(tokens: list[str], foreign: frozenset[str]) -> bool:
     "i take aspirin daily" and "i inject testosterone weekly" say so as well. A message that
     opens with it ("on warfarin can i") says so too. ``FaqBot.decide`` refuses
     such a question when it names the asker: their own medicines."""
-    if tokens[:1] == ["on"] and not foreign.isdisjoint(tokens[1:4]):
-        return True  # "on warfarin can i", "on accutane when nanofat": the asker, left unsaid
+    if tokens[:1] == ["on"] and tokens[1:2] != ["the"] and not foreign.isdisjoint(tokens[1:4]):
+        # "on warfarin can i", "on accutane when nanofat": the asker, left unsaid; "on the
+        # stem cell diagram for fat transfer, ..." names no medicine
+        return True
     return any(
         (
             (tokens[i] in ("on", "taking") and tokens[i - 1] in _ON_IT)
