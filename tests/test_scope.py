@@ -757,6 +757,17 @@ def test_foreign_words_in_the_askers_comment_after_the_question_are_context(
     assert scope.check("is the swelling common? i saw a diagram, what is it").foreign
 
 
+def test_real_kb_what_something_is_likened_to_is_not_foreign(real_bot) -> None:  # type: ignore[no-untyped-def]
+    scope = real_bot.scope
+    assert scope.check("people who bruise like a peach, is bruising common").foreign == ()
+    assert scope.check("is the needle thin like a flu jab").foreign == ()
+    # a comparison with the thing's own is about that thing; so is the rest of the message
+    assert scope.check("is the sedation like a dentist's").foreign
+    assert scope.check("rhinoplasty tip still looks like a potato, is swelling normal").foreign == (
+        "rhinoplasty",
+    )
+
+
 def test_a_group_named_before_its_description_is_context(scope: Scope) -> None:
     # the group's own name is who the question is about, not another subject
     for question in (

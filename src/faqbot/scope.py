@@ -668,6 +668,10 @@ class Scope:
             else:
                 unfamiliar = True
                 foreign.extend(t for t in unknown if t not in foreign)
+        if foreign:
+            # "bruise like a peach", "thin like a flu jab": a likeness, not the subject
+            likened = _likened(toks)
+            foreign = [f for f in foreign if f.split()[0] not in likened]
         if foreign and not anchored:
             foreign = self._beyond_context(question, foreign)
         if foreign and not anchored:
@@ -926,6 +930,26 @@ def _people_described(toks: list[str]) -> int:
 
 
 # words after which a foreign word is a procedure the asker has had or plans ("having a ...")
+# who may "like a" thing ("i'd like a nose job", "would you like a"): then it is no likeness
+_LIKERS = frozenset(["i", "d", "you", "u", "we", "they", "he", "she", "would", "really", "dont"])
+
+
+def _likened(toks: list[str]) -> set[str]:
+    """The words of what a message likens something to ("bruise like a peach", "fight the fat
+    like a transplant", "thin like a flu jab": the two words after "like a"), unless someone
+    would like it or it compares with that thing's own ("is sedation like a dentist's")."""
+    found: set[str] = set()
+    for i in range(1, len(toks) - 2):
+        if (
+            toks[i] == "like"
+            and toks[i + 1] in ("a", "an")
+            and toks[i - 1] not in _LIKERS
+            and toks[i + 3 : i + 4] != ["s"]
+        ):
+            found.update(toks[i + 2 : i + 4])
+    return found
+
+
 _PROCEDURE_CUES = frozenset(
     ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
 )
