@@ -734,6 +734,10 @@ def test_foreign_words_about_the_asker_are_context(scope: Scope) -> None:
     assert scope.check("I'm having a rhinoplasty soon. Is the swelling common?").foreign == (
         "rhinoplasty",
     )
+    assert scope.check("I'd like a rhinoplasty. Is the swelling common?").foreign == (
+        "rhinoplasty",
+    )
+    assert scope.check("My client wants a rhinoplasty. Is the swelling common?").foreign
     # ... and so does context followed by a question without any word of the subject
     assert scope.check("I'm a hairdresser. What should I charge?").foreign
     # someone else's context is not the asker's
@@ -761,8 +765,10 @@ def test_real_kb_what_something_is_likened_to_is_not_foreign(real_bot) -> None: 
     scope = real_bot.scope
     assert scope.check("people who bruise like a peach, is bruising common").foreign == ()
     assert scope.check("is the needle thin like a flu jab").foreign == ()
-    # a comparison with the thing's own is about that thing; so is the rest of the message
+    # a comparison with the thing's own is about that thing
     assert scope.check("is the sedation like a dentist's").foreign
+    # what someone would like is what they ask about
+    assert scope.check("i'd like a rhinoplasty, how long is the swelling").foreign
     assert scope.check("rhinoplasty tip still looks like a potato, is swelling normal").foreign == (
         "rhinoplasty",
     )

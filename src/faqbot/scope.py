@@ -952,6 +952,7 @@ def _likened(toks: list[str]) -> set[str]:
 
 _PROCEDURE_CUES = frozenset(
     ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
+    + ["like", "want", "wants", "considering"]  # "i'd like a rhinoplasty, how long is swelling"
 )
 
 # Contractions, as the tokenizer splits them ("doesn't" -> "doesn", "t") and as people type them
