@@ -206,6 +206,7 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
         "help please, tip of nose after fat injection is pale like paper and now blueish",
         # throbbing is pain ("pain" in synonyms.yaml), here worse than the day before
         "the cheek they injected is throbbing, way worse than yesterday, is this normal",
+        "agonizing cheek pain post-op",
     ],
 )
 def test_a_reported_urgent_sign_is_urgent_without_a_pronoun(

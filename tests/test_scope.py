@@ -359,6 +359,7 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("muffin top or the gut, which do they take the fat from", "flanks"),
         ("mesenchymal or adipose, which kind are in nanofat", "stem cells"),
         ("why such super fine needles for the runny fat", "gauge"),
+        ("fatgraft to the hands, does it work", "hands"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]

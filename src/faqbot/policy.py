@@ -357,8 +357,8 @@ _FEVER_READINGS = " ".join(
 _READINGS = _words(_FEVER_READINGS)
 _ALARMING_ALONE = _words(
     "fever feverish chill pus oozing blind blindness breathless breathlessness blanched blanching "
-    "mottled dusky excruciating unbearable agony slurred drooping blotchy blotche lacy marbled "
-    "blistering"
+    "mottled dusky excruciating unbearable agony agonizing agonising slurred drooping blotchy "
+    "blotche lacy marbled blistering"
 )
 # words of pigment: blotches with them are a colour of the skin, not an alarming sign
 _PIGMENT = _words("brown tan melasma pigment pigmentation pigmented hyperpigmentation freckle")
