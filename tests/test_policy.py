@@ -442,6 +442,9 @@ def test_asks_whether_i_opens_with_can_or_will_i() -> None:
         # the asker's own context, then "ok for me": the procedure, left unnamed
         ("i take methotrexate weekly, is it ok for me", "refused"),
         ("i have a defibrillator implanted, is it okay for me", "refused"),
+        # typed tersely: the procedure left unnamed
+        ("my thyroid meds ok?", "refused"),
+        ("i have sjogrens, ok?", "refused"),
         # what is asked about is named: another subject
         ("is salmon good for me", "no_match"),
     ],

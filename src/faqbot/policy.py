@@ -1207,14 +1207,15 @@ _SPEAKS_OF_SELF = frozenset(["i", "im", "ive", "my"])
 
 def asks_if_ok_for_me(tokens: list[str]) -> bool:
     """Does the asker speak of themselves and end by asking whether it is ok for them ("i have a
-    pacemaker ok for me", "i take prednisone every day is it ok for me")? The "it" left unnamed
-    is the procedure, as with a bare "after" (``scope.ends_after_it``): the other subject is the
-    asker's own context, not what they ask about."""
-    return (
-        len(tokens) > 4
-        and tokens[0] in _SPEAKS_OF_SELF
-        and tokens[-3] in _OK
-        and tokens[-2:] == ["for", "me"]
+    pacemaker ok for me", "i take prednisone every day is it ok for me", "my thyroid meds
+    ok?")? The "it" left unnamed is the procedure, as with a bare "after"
+    (``scope.ends_after_it``): the other subject is the asker's own context, not what they ask
+    about."""
+    if len(tokens) < 3 or tokens[0] not in _SPEAKS_OF_SELF:
+        return False
+    # "my thyroid meds ok?", "i have sjogrens, ok?": the same, typed tersely
+    return tokens[-1] in _OK or (
+        len(tokens) > 4 and tokens[-3] in _OK and tokens[-2:] == ["for", "me"]
     )
 
 
