@@ -378,3 +378,36 @@ def test_sewing_the_holes_reads_as_stitches(real_bot: FaqBot) -> None:
     assert "stitches" in response.answer.text.lower() + " ".join(
         s.passage.lower() for s in response.answer.sources
     )
+
+
+def test_a_familiar_question_needs_the_familiar_threshold(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """A question that uses only the subject's words ("old op scars generally") is answered at
+    ``min_score_familiar``, under the threshold of one with no word of the subject."""
+    r, p = real_bot.retriever, real_bot.retriever.params
+    assert p.min_score_anchored < p.min_score_familiar < p.min_score
+    assert r.threshold(anchored=False, familiar=True) == p.min_score_familiar
+    assert r.threshold(anchored=True, familiar=True) == p.min_score_anchored
+    question = "old op scars generally"
+    score = r.rank(question, top_k=1, familiar=True).best.score
+    assert p.min_score_familiar <= score < p.min_score
+    assert r.rank(question, top_k=1).best is None
+    assert r.rank(question, top_k=1, familiar=True).best.entry_id == "indications-surgical-scars"
+
+
+def test_the_familiar_threshold_never_exceeds_the_plain_one(real_bot) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from faqbot.retrieval import Retriever
+
+    r = Retriever(real_bot.index, replace(real_bot.retriever.params, min_score=0.3))
+    assert r.threshold(anchored=False, familiar=True) == 0.3
+
+
+def test_the_familiar_threshold_is_a_setting(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from faqbot.settings import Settings
+
+    monkeypatch.setenv("FAQBOT_MIN_SCORE_FAMILIAR", "0.5")
+    assert Settings().min_score_familiar == 0.5
+    monkeypatch.setenv("FAQBOT_MIN_SCORE_FAMILIAR", "1.5")
+    with pytest.raises(ValueError):
+        Settings()

@@ -762,6 +762,18 @@ def test_foreign_words_in_the_askers_comment_after_the_question_are_context(
     assert scope.check("is the swelling common? i saw a diagram, what is it").foreign
 
 
+def test_real_kb_a_question_in_the_subjects_words_only_is_familiar(real_bot) -> None:  # type: ignore[no-untyped-def]
+    check = real_bot.scope.check
+    assert check("old op scars generally").familiar
+    assert check("do they grow the cells in a lab first").familiar
+    # a word of its own, a foreign word, or no word of the subject
+    assert not check("how do i reset my router").familiar
+    assert not check("rhinoplasty swelling how long").familiar
+    assert not check("who painted the mona lisa").familiar
+    # words the sources use, but everyday English
+    assert not check("recommend me a good book for the weekend").familiar
+
+
 def test_real_kb_what_something_is_likened_to_is_not_foreign(real_bot) -> None:  # type: ignore[no-untyped-def]
     scope = real_bot.scope
     assert scope.check("people who bruise like a peach, is bruising common").foreign == ()

@@ -560,3 +560,20 @@ def test_a_gap_entry_never_answers_an_aspect(real_bot: FaqBot, monkeypatch) -> N
     r = real_bot.ask("how many sessions of nanofat do dark circles need")
     assert r.status.value == "answered"
     assert "results-number-of-sessions" not in [r.answer.id, *(m.id for m in r.related)]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("old op scars generally", "indications-surgical-scars"),
+        ("do they have to grow the cells in a lab first", "technique-lab-culture"),
+    ],
+)
+def test_a_familiar_question_is_answered_under_the_plain_threshold(
+    real_bot: FaqBot, question: str, entry_id: str
+) -> None:
+    """It uses only words of the subject: ``min_score_familiar`` applies, not ``min_score``."""
+    r = real_bot.ask(question)
+    assert r.status.value == "answered", question
+    assert r.answer is not None and r.answer.id == entry_id
+    assert r.answer.score < real_bot.retriever.params.min_score

@@ -37,6 +37,12 @@ class RetrievalParams:
     # (0.463) and above the off-topic questions that name the subject in three helper
     # probes ("does insurance cover nanofat" 0.417, "can you drink alcohol after nanofat" 0.424).
     min_score_anchored: float = 0.44
+    # the same, for questions that use a word specific to the subject and none of their own
+    # (``ScopeCheck.familiar``: "old op scars generally", "do they have to grow the cells in a
+    # lab first"). 0.55 took the never-read probe rounds +24 / -6 and +7 / -1, the read ones
+    # +37 / -10 and dev -1; the losses are questions on neighbouring subjects ("what is the
+    # half-life of lidocaine"). 0.5 and 0.52 lost more than they gained beyond 0.55.
+    min_score_familiar: float = 0.55
     min_margin: float = 0.0  # best must beat the runner-up by this much when both are weak
     margin_below: float = 0.0  # the margin rule applies only to best scores under this
     suggest_ratio: float = 0.7  # no_match suggestions need this share of the answer threshold
@@ -154,11 +160,17 @@ class Retriever:
         return self._entry_of_start[seg], 1.0 - exact
 
     def rank(
-        self, question: str, top_k: int = 3, out_of_scope: bool = False, anchored: bool = False
+        self,
+        question: str,
+        top_k: int = 3,
+        out_of_scope: bool = False,
+        anchored: bool = False,
+        familiar: bool = False,
     ) -> Ranking:
         """The best entries for ``question``. ``out_of_scope`` (the question names a subject the
         knowledge base does not cover) turns any answer into a no_match without suggestions;
-        ``anchored`` (it names the knowledge base's own subject) applies ``min_score_anchored``."""
+        ``anchored`` (it names the knowledge base's own subject) applies ``min_score_anchored``,
+        ``familiar`` (it uses only words of the subject) ``min_score_familiar``."""
         p = self.params
         idx, w, word_idx = self._query(question)
         k = min(top_k + 1, len(self._ids))
@@ -170,7 +182,7 @@ class Retriever:
         best = int(top[0])
         best_score = scores[best]
         runner_up = scores[int(top[1])] if top.size > 1 else 0.0
-        threshold = self.threshold(anchored)
+        threshold = self.threshold(anchored, familiar)
         answered = (
             not out_of_scope
             and best_score >= threshold
@@ -195,9 +207,14 @@ class Retriever:
         ]
         return Ranking(False, None, suggestions, [])
 
-    def threshold(self, anchored: bool) -> float:
-        """The score an answer needs (``min_score_anchored`` for questions naming the subject)."""
-        return self.params.min_score_anchored if anchored else self.params.min_score
+    def threshold(self, anchored: bool, familiar: bool = False) -> float:
+        """The score an answer needs (``min_score_anchored`` for questions naming the subject,
+        ``min_score_familiar`` for questions using only its words, never more than
+        ``min_score``)."""
+        p = self.params
+        if anchored:
+            return p.min_score_anchored
+        return min(p.min_score_familiar, p.min_score) if familiar else p.min_score
 
     def matched_terms(self, question: str, entry_id: str) -> list[str]:
         """The question's word features found in one entry's phrasings or answer."""

@@ -167,6 +167,9 @@ class ScopeCheck:
     # has a content word that neither the sources nor the entries use in any form and that is
     # no slip on one of theirs ("router", "cat", "car")
     unfamiliar: bool = True
+    # uses an anchor or a word of the sources as rare in English as a foreign word ("scars",
+    # "lab"; not "book" or "weekend")
+    specific: bool = False
 
     @property
     def comparator(self) -> bool:
@@ -177,6 +180,21 @@ class ScopeCheck:
         if self.gaps:
             return True
         return (bool(self.foreign) or self.comparator or self.small_talk) and not self.anchored
+
+    @property
+    def familiar(self) -> bool:
+        """Uses a word specific to this subject and no word of its own: no foreign or unfamiliar
+        word, and not out of scope ("old op scars generally"; not "recommend me a good book for
+        the weekend", whose words the sources use but are everyday English). Such a question
+        needs a lower score to be answered (``RetrievalParams.min_score_familiar``) than one
+        without."""
+        return (
+            self.domain
+            and self.specific
+            and not self.foreign
+            and not self.unfamiliar
+            and not self.out_of_scope
+        )
 
     @property
     def comparator_only(self) -> bool:
@@ -630,6 +648,7 @@ class Scope:
         domain = anchored or bool(weak_found)
         # a word of the subject besides the weak anchor's own ("harvest" + "belly", not "moon")
         seconded = False
+        specific = anchored  # ``ScopeCheck.specific``
         content = False  # a word that says what the message is about
         unfamiliar = False  # a word of its own (``ScopeCheck.unfamiliar``)
         unknown = []  # words English does not know that are no slip on a word of the subject
@@ -641,6 +660,7 @@ class Scope:
             if t in self.vocabulary:
                 rare = z < self.config.domain_zipf
                 domain = domain or rare
+                specific = specific or z < self.config.foreign_zipf
                 seconded = seconded or (rare and t not in weak_words)
             elif z == 0.0 and len(t) > 3 and self._near_a_known_word(t):
                 # unknown to English: most likely a slip on one of this subject's words
@@ -701,6 +721,7 @@ class Scope:
             gaps=tuple(sorted(gaps)),
             business=business,
             unfamiliar=unfamiliar,
+            specific=specific,
         )
 
     def _about_a_provider(self, question: str) -> set[str]:

@@ -179,6 +179,7 @@ class FaqBot:
             answer_weight=settings.answer_weight,
             min_score=settings.min_score,
             min_score_anchored=settings.min_score_anchored,
+            min_score_familiar=settings.min_score_familiar,
             suggest_ratio=settings.suggest_ratio,
             related_score=settings.related_score,
             gap_min_score=settings.gap_min_score,
@@ -412,7 +413,11 @@ class FaqBot:
         """The ranking for ``text`` under its scope check's rules."""
         if not scope.comparator_only:
             return self.retriever.rank(
-                text, top_k=top_k, out_of_scope=self._excluded(scope), anchored=anchored
+                text,
+                top_k=top_k,
+                out_of_scope=self._excluded(scope),
+                anchored=anchored,
+                familiar=scope.familiar,
             )
         wide = self.retriever.rank(text, top_k=max(top_k, COMPARISON_CANDIDATES), anchored=anchored)
         if self._compares_with(wide, scope):

@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     min_score: float = Field(_RETRIEVAL.min_score, ge=0, le=1)
     # for questions naming nanofat/fat transfer
     min_score_anchored: float = Field(_RETRIEVAL.min_score_anchored, ge=0, le=1)
+    # for questions using only words of the subject (ScopeCheck.familiar)
+    min_score_familiar: float = Field(_RETRIEVAL.min_score_familiar, ge=0, le=1)
     suggest_ratio: float = Field(_RETRIEVAL.suggest_ratio, ge=0, le=1)  # share of the threshold
     related_score: float = Field(_RETRIEVAL.related_score, ge=0, le=1)
     # a gap entry (a question the sources leave open) needs this besides the answer threshold
