@@ -372,6 +372,9 @@ def test_asks_leave_after_asks_permission_after_the_procedure() -> None:
         # aftercare instructions
         ("can i take a hot bath the night after nanofat", "refused"),
         ("can we go swimming the week after fat transfer", "refused"),
+        # no entry answers it at the plain threshold; the familiar one finds the donor-area
+        # entry, which does not answer it
+        ("can I sleep on my side after fat transfer", "refused"),
         # an entry answers it
         ("can i return to the office after nanofat", "answered"),
         # a gap entry says the sources leave it open

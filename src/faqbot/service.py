@@ -385,9 +385,14 @@ class FaqBot:
         and no suggestions. A comparator alone may still be answered (``_compares_with``)."""
         return scope.out_of_scope and not scope.comparator_only
 
-    def _rank(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
-        """The ranking for ``text`` under its scope check's rules, gap entries set apart."""
-        return self._gaps_apart(text, self._rank_entries(text, scope, top_k, anchored), anchored)
+    def _rank(
+        self, text: str, scope: ScopeCheck, top_k: int, anchored: bool, familiar: bool = True
+    ) -> Ranking:
+        """The ranking for ``text`` under its scope check's rules, gap entries set apart.
+        ``familiar=False`` holds a familiar question (``ScopeCheck.familiar``) to the plain
+        threshold."""
+        ranking = self._rank_entries(text, scope, top_k, anchored, familiar)
+        return self._gaps_apart(text, ranking, anchored)
 
     def _gaps_apart(self, text: str, ranking: Ranking, anchored: bool) -> Ranking:
         """Gap entries (``Entry.gap``) never answer and are never offered. One that is the best
@@ -409,7 +414,9 @@ class FaqBot:
         terms = self.retriever.matched_terms(text, runner_up.entry_id)
         return Ranking(True, runner_up, [m for m in related if m is not runner_up], terms)
 
-    def _rank_entries(self, text: str, scope: ScopeCheck, top_k: int, anchored: bool) -> Ranking:
+    def _rank_entries(
+        self, text: str, scope: ScopeCheck, top_k: int, anchored: bool, familiar: bool = True
+    ) -> Ranking:
         """The ranking for ``text`` under its scope check's rules."""
         if not scope.comparator_only:
             return self.retriever.rank(
@@ -417,7 +424,7 @@ class FaqBot:
                 top_k=top_k,
                 out_of_scope=self._excluded(scope),
                 anchored=anchored,
-                familiar=scope.familiar,
+                familiar=familiar and scope.familiar,
             )
         wide = self.retriever.rank(text, top_k=max(top_k, COMPARISON_CANDIDATES), anchored=anchored)
         if self._compares_with(wide, scope):
@@ -660,7 +667,9 @@ class FaqBot:
         return (
             decision.asks_leave_after
             and scope.anchored
-            and _unanswered(self._rank(question, scope, 1, anchored=False))
+            # at the plain threshold: "can I sleep on my side after fat transfer" finds the
+            # donor-area entry at the familiar one
+            and _unanswered(self._rank(question, scope, 1, anchored=False, familiar=False))
         )
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
