@@ -476,7 +476,7 @@ class Scope:
         asker's after it ("Why is the injection kept above the muscle around the mouth? I saw a
         diagram and wondered."): a question that opens the message (``leading_question``),
         then only parts where the asker speaks of themselves. A word such a part names after a
-        procedure cue still counts ("how long is the swelling? i'm getting a facelift too")."""
+        procedure cue still counts ("how long is the swelling? i'm getting a rhinoplasty too")."""
         lead = self.leading_question(question)
         if lead is None:
             return foreign
@@ -950,7 +950,6 @@ def _people_described(toks: list[str]) -> int:
     return 0
 
 
-# words after which a foreign word is a procedure the asker has had or plans ("having a ...")
 # who may "like a" thing ("i'd like a nose job", "would you like a"): then it is no likeness
 _LIKERS = frozenset(["i", "d", "you", "u", "we", "they", "he", "she", "would", "really", "dont"])
 
@@ -971,6 +970,7 @@ def _likened(toks: list[str]) -> set[str]:
     return found
 
 
+# words after which a foreign word is a procedure the asker has had or plans ("having a ...")
 _PROCEDURE_CUES = frozenset(
     ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
     + ["like", "want", "wants", "considering"]  # "i'd like a rhinoplasty, how long is swelling"
@@ -1012,13 +1012,13 @@ _ASKS = QUESTION_WORDS | frozenset(
 )
 
 
-# a part that only asks what the thing just named is ("what is it", "whats that", "what
-# exactly is this thing", "what's that about", "what actually is the stuff")
 # how plainly to put it, after the question ("what is it, short version", "... in plain words")
 _PLAINLY = (
     r"(?:[\s,]+(?:(?:the\s+)?short\s+version|in\s+short|in\s+(?:plain|simple)\s+(?:words|terms"
     r"|english)|simply|briefly|please|pls|plz))*"
 )
+# a part that only asks what the thing just named is ("what is it", "whats that", "what
+# exactly is this thing", "what's that about", "what actually is the stuff")
 _WHAT_IS_IT = re.compile(
     r"\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
     r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?"
