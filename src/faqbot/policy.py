@@ -925,6 +925,11 @@ def speaks_of_no_one(tokens: list[str]) -> bool:
     return bool(tokens) and not names_a_person(tokens) and _POINTS_BACK.isdisjoint(tokens)
 
 
+# a preposition a question may open on before its question word ("at what point do surgeons
+# say ...", "in which cases is it used")
+_PREPOSITIONS_FIRST = _words("at in for by from on with under")
+
+
 def asks_in_general(tokens: list[str]) -> bool:
     """Is this question impersonal: it opens with a question word, names nobody and points back
     at nothing ("do fat grafts help burn scars", not "is that normal" or "will it work on me")?
@@ -933,11 +938,6 @@ def asks_in_general(tokens: list[str]) -> bool:
         return False
     first = tokens[:2] if tokens[:1] and tokens[0] in _PREPOSITIONS_FIRST else tokens[:1]
     return bool(first) and first[-1] in _QUESTION_OPENERS
-
-
-# a preposition a question may open on before its question word ("at what point do surgeons
-# say ...", "in which cases is it used")
-_PREPOSITIONS_FIRST = _words("at in for by from on with under")
 
 
 _MAY = _words("can could may")

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -464,11 +464,7 @@ class Scope:
             if described and specific is None:
                 specific = self._uses_a_specific_word(last)
             if first_person or (described and specific):
-                context.update(
-                    t
-                    for i, t in enumerate(toks[: described or len(toks)])
-                    if _PROCEDURE_CUES.isdisjoint(toks[max(0, i - 3) : i])
-                )
+                context.update(_not_after_a_cue(toks[: described or len(toks)]))
         return [f for f in foreign if f in last or f not in context]
 
     def _beyond_the_comment(self, question: str, foreign: list[str]) -> list[str]:
@@ -484,10 +480,7 @@ class Scope:
         for part in _split(fold(question))[1:]:
             if not _FIRST_PERSON.match(part):
                 return foreign
-            toks = self.normalize(part)
-            comment.update(
-                t for i, t in enumerate(toks) if _PROCEDURE_CUES.isdisjoint(toks[max(0, i - 3) : i])
-            )
+            comment.update(_not_after_a_cue(self.normalize(part)))
         asked = set(self.normalize(lead))
         return [f for f in foreign if f in asked or f not in comment]
 
@@ -648,7 +641,9 @@ class Scope:
         domain = anchored or bool(weak_found)
         # a word of the subject besides the weak anchor's own ("harvest" + "belly", not "moon")
         seconded = False
-        specific = anchored  # ``ScopeCheck.specific``
+        # ``ScopeCheck.specific``: what ``_uses_a_specific_word`` asks, from the Zipf values
+        # this loop looks up anyway
+        specific = anchored
         content = False  # a word that says what the message is about
         unfamiliar = False  # a word of its own (``ScopeCheck.unfamiliar``)
         unknown = []  # words English does not know that are no slip on a word of the subject
@@ -871,21 +866,25 @@ _AS_TO_A_CHILD = re.compile(
 # obliged if you would indicate whether ...", "Kindly inform me whether ...", "I should like to
 # know how ...", "May I enquire whether ..."). What follows must be the question ("whether",
 # "how", "the ..."), so "would you advise me to ..." and "would you say nanofat ..." stay whole.
+# the asker as the one who would be glad ("I would", "we should", "I'd") and how glad
+_I_WOULD = r"(?:i|we)(?:\s+(?:should|would)|'d)\s+"
+_BE_GLAD = (
+    r"be\s+(?:most\s+|very\s+|really\s+|so\s+)?"
+    r"(?:grateful|obliged|glad|pleased|thankful|happy|interested)"
+)
 _FORMAL_REQUEST = re.compile(
     r"(?:^|(?<=[.?!,:;-])\s+)(?:"
     r"(?:(?:would|could|can|will)\s+(?:you|u)\s+(?:please\s+|kindly\s+)?"
     r"(?:be\s+(?:so\s+kind|good\s+enough)\s+(?:as\s+)?to\s+|possibly\s+)?(?:kindly\s+)?"
     r"|(?:i|we)\s+wonder(?:ed)?\s+(?:whether|if)\s+(?:you|u)\s+(?:might|could|would|can)\s+"
     r"(?:be\s+able\s+to\s+)?|(?:please\s+|kindly\s+)+"
-    r"|(?:i|we)(?:\s+(?:should|would)|'d)\s+(?:be\s+(?:most\s+|very\s+|really\s+|so\s+)?"
-    r"(?:grateful|obliged|glad|pleased|thankful|happy|interested)|appreciate\s+it|like\s+it)"
+    r"|" + _I_WOULD + r"(?:" + _BE_GLAD + r"|appreciate\s+it|like\s+it)"
     r"\s+if\s+(?:you|u)\s+(?:could|would|might|can)\s+(?:please\s+|kindly\s+)?)"
     r"(?:tell|inform|advise|explain|describe|outline|clarify|confirm|indicate|say|let)"
     r"(?:\s+(?:to\s+)?(?:me|us))?(?:\s+know)?"
-    r"|(?:i|we)(?:\s+(?:should|would)|'d)\s+(?:be\s+(?:most\s+|very\s+|really\s+|so\s+)?"
-    r"(?:grateful|obliged|glad|pleased|thankful|happy|interested)\s+to|like\s+to|love\s+to)"
+    r"|" + _I_WOULD + r"(?:" + _BE_GLAD + r"\s+to|like\s+to|love\s+to)"
     r"\s+(?:know|learn|hear|find\s+out|understand|ask|enquire|inquire)"
-    r"|(?:i|we)(?:\s+(?:should|would)|'d)\s+appreciate\s+(?:knowing|learning|hearing)"
+    r"|" + _I_WOULD + r"appreciate\s+(?:knowing|learning|hearing)"
     r"|may\s+i\s+(?:please\s+)?(?:ask|enquire|inquire))"
     r"(?=\s+(?:whether|if|how|what|when|where|which|who|why|as\s+to|about|of|on|regarding"
     r"|the|a|an|is|are|does|do|can)(?![a-z']))"
@@ -975,6 +974,13 @@ _PROCEDURE_CUES = frozenset(
     ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
     + ["like", "want", "wants", "considering"]  # "i'd like a rhinoplasty, how long is swelling"
 )
+
+
+def _not_after_a_cue(toks: list[str]) -> Iterator[str]:
+    """The words of a part of the asker's that are only context: not within three words after a
+    procedure cue ("I'm having a rhinoplasty soon": "rhinoplasty" still names a subject)."""
+    return (t for i, t in enumerate(toks) if _PROCEDURE_CUES.isdisjoint(toks[max(0, i - 3) : i]))
+
 
 # Contractions, as the tokenizer splits them ("doesn't" -> "doesn", "t") and as people type them
 # without the apostrophe ("doesnt", "theyre"): rarer than the foreign-word level in wordfreq and

@@ -386,12 +386,17 @@ class FaqBot:
         return scope.out_of_scope and not scope.comparator_only
 
     def _rank(
-        self, text: str, scope: ScopeCheck, top_k: int, anchored: bool, familiar: bool = True
+        self,
+        text: str,
+        scope: ScopeCheck,
+        top_k: int,
+        anchored: bool,
+        familiar_threshold: bool = True,
     ) -> Ranking:
         """The ranking for ``text`` under its scope check's rules, gap entries set apart.
-        ``familiar=False`` holds a familiar question (``ScopeCheck.familiar``) to the plain
-        threshold."""
-        ranking = self._rank_entries(text, scope, top_k, anchored, familiar)
+        ``familiar_threshold=False`` holds a familiar question (``ScopeCheck.familiar``) to the
+        plain threshold."""
+        ranking = self._rank_entries(text, scope, top_k, anchored, familiar_threshold)
         return self._gaps_apart(text, ranking, anchored)
 
     def _gaps_apart(self, text: str, ranking: Ranking, anchored: bool) -> Ranking:
@@ -415,7 +420,12 @@ class FaqBot:
         return Ranking(True, runner_up, [m for m in related if m is not runner_up], terms)
 
     def _rank_entries(
-        self, text: str, scope: ScopeCheck, top_k: int, anchored: bool, familiar: bool = True
+        self,
+        text: str,
+        scope: ScopeCheck,
+        top_k: int,
+        anchored: bool,
+        familiar_threshold: bool = True,
     ) -> Ranking:
         """The ranking for ``text`` under its scope check's rules."""
         if not scope.comparator_only:
@@ -424,7 +434,7 @@ class FaqBot:
                 top_k=top_k,
                 out_of_scope=self._excluded(scope),
                 anchored=anchored,
-                familiar=familiar and scope.familiar,
+                familiar=familiar_threshold and scope.familiar,
             )
         wide = self.retriever.rank(text, top_k=max(top_k, COMPARISON_CANDIDATES), anchored=anchored)
         if self._compares_with(wide, scope):
@@ -669,7 +679,9 @@ class FaqBot:
             and scope.anchored
             # at the plain threshold: "can I sleep on my side after fat transfer" finds the
             # donor-area entry at the familiar one
-            and _unanswered(self._rank(question, scope, 1, anchored=False, familiar=False))
+            and _unanswered(
+                self._rank(question, scope, 1, anchored=False, familiar_threshold=False)
+            )
         )
 
     def answer_for(self, entry_id: str, score: float) -> Answer:
