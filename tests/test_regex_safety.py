@@ -62,17 +62,17 @@ KNOWN: dict[str, str] = {
     r"[a-z]+(?:'[a-z]+)?": "user: policy._RAW_WORD, names_no_one_to_judge() on questions naming a "
     "person",
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
-    r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
+    r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|wat|wut|how|is|are|do|does|can|could|will|would|why"
     r"|when|where|which|who|should|has|have)\b)"
     r"|\sand\s+(?=(?:what|how|when|where|why|which)\b)": (
         "user: scope._SEGMENTS, question parts of questions with a foreign word or no answer"
     ),
     r"(?:so\s+|and\s+|but\s+|hi\s+|hey\s+)?(?:i|i'm|im|i've|ive|i'd|my|we|we're|our|me"
     r"|as\s+an?)\b": "user: scope._FIRST_PERSON, matched at the start of each question part",
-    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*what(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this|the\\s+(?:thing|stuff))(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*(?:[\\s,]+(?:(?:the\\s+)?short\\s+version|in\\s+short|in\\s+(?:plain|simple)\\s+(?:words|terms|english)|simply|briefly|please|pls|plz))*": (
+    "\\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\\s+)*(?:what|wat|wut)(?:'s|s|\\s+is)?(?:\\s+(?:even|exactly|actually))?(?:\\s+is)?\\s+(?:it|that|this|the\\s+(?:thing|stuff))(?:\\s+(?:thing|stuff|procedure|treatment))?(?:\\s+(?:exactly|actually|even|then|again|anyway|really|about|all\\s+about))*(?:[\\s,]+(?:(?:the\\s+)?short\\s+version|in\\s+short|in\\s+(?:plain|simple|normal|everyday|lay(?:man'?s|person'?s)?)\\s+(?:words|terms|english)|simply|briefly|please|pls|plz))*": (
         "user: scope._WHAT_IS_IT, fullmatch on the last part of a message of several (Scope.definition_asked)"
     ),
-    "\\A(?:(?:could|can|would)\\s+(?:you|u)\\s+)?(?:(?:please|pls|kindly)\\s+)*(?:explain|tell\\s+me|describe)(?:\\s+(?:to\\s+me|simply|briefly|in\\s+(?:plain|simple)\\s+(?:words|terms|english)))*\\s+what\\s+(?:it|that|this)(?:\\s+(?:actually|really|exactly))?\\s+is(?:[\\s,]+(?:(?:the\\s+)?short\\s+version|in\\s+short|in\\s+(?:plain|simple)\\s+(?:words|terms|english)|simply|briefly|please|pls|plz))*": (
+    "\\A(?:(?:could|can|would)\\s+(?:you|u)\\s+)?(?:(?:please|pls|kindly)\\s+)*(?:explain|tell\\s+me|describe)(?:\\s+(?:to\\s+me|simply|briefly|in\\s+(?:plain|simple|normal|everyday|lay(?:man'?s|person'?s)?)\\s+(?:words|terms|english)))*\\s+what\\s+(?:it|that|this)(?:\\s+(?:actually|really|exactly))?\\s+is(?:[\\s,]+(?:(?:the\\s+)?short\\s+version|in\\s+short|in\\s+(?:plain|simple|normal|everyday|lay(?:man'?s|person'?s)?)\\s+(?:words|terms|english)|simply|briefly|please|pls|plz))*": (
         "user: scope._EXPLAIN_WHAT_IT_IS, fullmatch on the last part of a message of several (Scope.definition_asked)"
     ),
     "\\A(?:(?:hi|hey|hello|ok|okay|so|please)\\W+)*(?:i'?d like to know|i would like to know|i (?:want|wanna|need) to know|i wanna know|(?:can|could) (?:you|u) (?:please )?(?:tell|explain(?: to)?) me|please (?:tell|explain(?: to)?) me|tell me|i was wondering|i wonder|do you know)\\s+": (
@@ -130,15 +130,11 @@ def patterns_in_source() -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for path in sorted(SRC.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        consts = {
-            t.id: n.value.value
-            for n in tree.body
-            if isinstance(n, ast.Assign)
-            and isinstance(n.value, ast.Constant)
-            and isinstance(n.value.value, str)
-            for t in n.targets
-            if isinstance(t, ast.Name)
-        }
+        consts: dict[str, str] = {}  # module-level string constants, in order of assignment
+        for n in tree.body:
+            value = _literal(n.value, consts) if isinstance(n, ast.Assign) else None
+            if value is not None:
+                consts.update((t.id, value) for t in n.targets if isinstance(t, ast.Name))
         for node in ast.walk(tree):
             where = f"{path.name}:{getattr(node, 'lineno', 0)}"
             if isinstance(node, ast.Call):

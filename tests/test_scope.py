@@ -988,6 +988,11 @@ def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> 
     asked = "my barber mentioned nanofat. what is it, short version"
     assert scope.definition_asked(asked) == "what is nanofat"
     assert scope.definition_asked("SVF. please explain in plain words what it is") == "what is svf"
+    # typed in chat shorthand, or asked in everyday words
+    asked = "my sister keeps going on about nanofat, wat is it in normal words"
+    assert scope.definition_asked(asked) == "what is nanofat"
+    asked = "SVF. can you explain in layman's terms what it is"
+    assert scope.definition_asked(asked) == "what is svf"
     assert scope.definition_asked("nanofat. could you explain how it is made") is None
     # heard of something that is not the subject: nothing to explain here
     assert scope.definition_asked("my friend mentioned a new phone, what is it") is None

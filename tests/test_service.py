@@ -146,6 +146,10 @@ def test_shorthand_reads_as_the_sources_words(
             "basics-what-is-nanofat-grafting",
         ),
         ("barber mentioned nanofat. what is it, short version", "basics-what-is-nanofat-grafting"),
+        (
+            "my aunt keeps saying nanofat this nanofat that.. wut even is it, in everyday words",
+            "basics-what-is-nanofat-grafting",
+        ),
     ],
 )
 def test_what_is_it_after_naming_the_subject(

@@ -749,7 +749,7 @@ UNKNOWN_ZIPF = (3.0, 5.5)
 # are the main risks").
 _SEGMENTS = re.compile(
     r"[.!?;:]+(?:\s+|$)|\s[-\u2013\u2014]\s"
-    r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|how|is|are|do|does|can|could|will|would|why"
+    r"|,\s*(?=(?:so\s+|but\s+|and\s+)?(?:what|wat|wut|how|is|are|do|does|can|could|will|would|why"
     r"|when|where|which|who|should|has|have)\b)"
     r"|\sand\s+(?=(?:what|how|when|where|why|which)\b)"
 )
@@ -1019,15 +1019,18 @@ _ASKS = QUESTION_WORDS | frozenset(
 
 
 # how plainly to put it, after the question ("what is it, short version", "... in plain words")
+_IN_PLAIN_WORDS = (
+    r"in\s+(?:plain|simple|normal|everyday|lay(?:man'?s|person'?s)?)\s+(?:words|terms|english)"
+)
 _PLAINLY = (
-    r"(?:[\s,]+(?:(?:the\s+)?short\s+version|in\s+short|in\s+(?:plain|simple)\s+(?:words|terms"
-    r"|english)|simply|briefly|please|pls|plz))*"
+    r"(?:[\s,]+(?:(?:the\s+)?short\s+version|in\s+short|" + _IN_PLAIN_WORDS + r"|simply|briefly"
+    r"|please|pls|plz))*"
 )
 # a part that only asks what the thing just named is ("what is it", "whats that", "what
 # exactly is this thing", "what's that about", "what actually is the stuff")
 _WHAT_IS_IT = re.compile(
     r"\A(?:(?:so|ok|okay|but|and|um+|hmm+|sorry|honestly|seriously|basically)\s+)*"
-    r"what(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?"
+    r"(?:what|wat|wut)(?:'s|s|\s+is)?(?:\s+(?:even|exactly|actually))?(?:\s+is)?"
     r"\s+(?:it|that|this|the\s+(?:thing|stuff))"
     r"(?:\s+(?:thing|stuff|procedure|treatment))?"
     r"(?:\s+(?:exactly|actually|even|then|again|anyway|really|about|all\s+about))*" + _PLAINLY
@@ -1036,7 +1039,7 @@ _WHAT_IS_IT = re.compile(
 _EXPLAIN_WHAT_IT_IS = re.compile(
     r"\A(?:(?:could|can|would)\s+(?:you|u)\s+)?(?:(?:please|pls|kindly)\s+)*"
     r"(?:explain|tell\s+me|describe)"
-    r"(?:\s+(?:to\s+me|simply|briefly|in\s+(?:plain|simple)\s+(?:words|terms|english)))*"
+    r"(?:\s+(?:to\s+me|simply|briefly|" + _IN_PLAIN_WORDS + r"))*"
     r"\s+what\s+(?:it|that|this)(?:\s+(?:actually|really|exactly))?\s+is" + _PLAINLY
 )
 # words telling where the asker came across something ("my friend mentioned", "I keep seeing
