@@ -182,6 +182,8 @@ def test_urgent_symptoms_are_urgent(real_bot: FaqBot, question: str) -> None:
         "do patients still get blurry vision after nanofat",
         # stiff skin is not a stiff neck with a headache
         "my grandad's neck skin is stiff after radiotherapy, is nanofat used on radiated skin?",
+        # darkness of the skin around the eyes, not in them
+        "the darkness around my eyes runs in the family, could nanofat help me",
     ],
 )
 def test_general_questions_about_urgent_signs_are_not_urgent(
@@ -207,6 +209,9 @@ def test_general_questions_about_urgent_signs_are_not_urgent(
         # throbbing is pain ("pain" in synonyms.yaml), here worse than the day before
         "the cheek they injected is throbbing, way worse than yesterday, is this normal",
         "agonizing cheek pain post-op",
+        # darkness in an eye, not under it
+        "sudden darkness in my left eye after fat was put in my temple",
+        "one eye went black an hour after nanofat near the brow",
     ],
 )
 def test_a_reported_urgent_sign_is_urgent_without_a_pronoun(
@@ -741,6 +746,12 @@ def test_urgent_rule_needs_a_sign_not_just_a_word() -> None:
     assert not urgent_sign(["white", "fat", "cell"])
     assert not urgent_sign(["i", "can", "t", "see", "any", "result"])
     assert urgent_sign(["i", "can", "t", "see", "out", "of", "my", "eye"])
+    # darkness in an eye is a sign; darkness under or around the eyes is the skin's colour
+    assert urgent_sign(["total", "blackness", "in", "the", "right", "eye"])
+    assert urgent_sign(["my", "eye", "has", "gone", "dark"])
+    assert not urgent_sign(["darkness", "around", "the", "eye", "area"])
+    assert not urgent_sign(["darkness", "under", "my", "eye"])
+    assert not urgent_sign(["the", "dark", "eye", "circle"])
 
 
 def test_urgent_rule_is_linear_on_adversarial_input(real_bot: FaqBot) -> None:

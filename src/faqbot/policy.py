@@ -819,6 +819,26 @@ def names_no_one_to_judge(question: str) -> bool:
     return exempt
 
 
+# darkness in an eye ("total darkness in one eye", "my eye went black"): a sign of the eye's
+# blood supply; darkness under or around the eyes is the colour of the skin
+_DARKNESS = _words("darkness blackness blackout")
+_EYE = _words("eye eyes")
+_GONE_DARK = _words("went gone going turned turning")
+
+
+def _dark_eye(tokens: list[str]) -> bool:
+    for i, t in enumerate(tokens):
+        if t in _DARKNESS and tokens[i + 1 : i + 2] == ["in"] and _EYE & set(tokens[i + 2 : i + 5]):
+            return True  # "darkness in one eye"
+        if t in _EYE:  # "one eye went black", "my eye has gone dark"
+            after = tokens[i + 1 : i + 4]
+            if after[:1] == ["has"]:
+                after = after[1:]
+            if len(after) > 1 and after[0] in _GONE_DARK and after[1] in ("dark", "black"):
+                return True
+    return False
+
+
 def _cannot_see(tokens: list[str]) -> bool:
     for i, t in enumerate(tokens):
         if t == "see" and i > 0:
@@ -1303,6 +1323,8 @@ def urgent_sign(tokens: list[str]) -> bool:
     if present & _ALARMING_ALONE:
         return True
     if "see" in present and present & {"eye", "eyes", "out"} and _cannot_see(tokens):
+        return True
+    if present & _EYE and _dark_eye(tokens):
         return True
 
     if any(present & a and present & b for a, b in _SIGN_PAIRS):
