@@ -979,6 +979,12 @@ def test_asks_what_suits_me_wants_a_choice_for_the_asker() -> None:
     assert asks_what_suits_me(["is", "it", "right", "for", "my", "scar"])
     assert not asks_what_suits_me(["what", "anaesthesia", "is", "best", "for", "nanofat"])
     assert not asks_what_suits_me(["can", "you", "tell", "me", "what", "is", "best"])
+    # for someone the asker named as their own
+    assert asks_what_suits_me(["my", "dad", "ha", "rosacea", "which", "is", "better", "for", "him"])
+    assert not asks_what_suits_me(["dr", "tonnard", "say", "which", "is", "better", "for", "him"])
+    assert not asks_what_suits_me(
+        ["which", "is", "better", "for", "her", "nanofat", "or", "microfat"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -987,6 +993,7 @@ def test_asks_what_suits_me_wants_a_choice_for_the_asker() -> None:
         "which anaesthesia would be best for me",
         "would you recommend microfat or nanofat for my temples",
         "which one do you recommend for me, prp or prf",
+        "my mum has deep smile lines, what is better for her, nanofat or filler?",
     ],
 )
 def test_asking_which_option_suits_the_asker_is_refused(real_bot: FaqBot, question: str) -> None:

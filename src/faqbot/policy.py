@@ -917,16 +917,21 @@ _SUITS = _words(
 
 def asks_what_suits_me(tokens: list[str]) -> bool:
     """Does the message ask which option suits the asker ("what anaesthesia is best for me", "do
-    you recommend local or general anaesthesia for me", "which one you recommend me")? A word
-    of choice followed within six words by "for me" or "for my", or "recommend me"."""
+    you recommend local or general anaesthesia for me", "which one you recommend me"), or
+    someone they named as their own ("my mum has deep smile lines, what is better for her")? A
+    word of choice followed within six words by "for me" or "for my" ("for her" or "for him"
+    after "my mum"), or "recommend me"."""
+    kin_named = False
     for i, t in enumerate(tokens):
+        kin_named = kin_named or (t in _OWN and i + 1 < len(tokens) and tokens[i + 1] in _KIN)
         if t not in _SUITS:
             continue
         after = tokens[i + 1 : i + 7]
         if t in ("recommend", "suggest") and after[:1] == ["me"]:
             return True
+        whom = ("me", "my", "her", "him") if kin_named else ("me", "my")
         pairs = zip(after, after[1:], strict=False)
-        if any(a == "for" and b in ("me", "my") for a, b in pairs):
+        if any(a == "for" and b in whom for a, b in pairs):
             return True
     return False
 
