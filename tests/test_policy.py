@@ -1208,6 +1208,16 @@ def test_an_asker_who_passes_the_answer_on_is_no_one_to_judge() -> None:
     # "give me" without a work it is for, or with the asker's own case beside it
     assert not names_no_one_to_judge("give me the right dose of arnica")
     assert not names_no_one_to_judge("for my blog: my scars are bad, what should i do")
+    # a work named with what it is on, and what the asker needs for it
+    assert names_no_one_to_judge("for my biology notes: where is the fat taken from")
+    assert names_no_one_to_judge("what size are the particles? i need the figure for my homework")
+    assert not names_no_one_to_judge("i need it for my scar, how many sessions")
+    assert not names_no_one_to_judge("my c section scar is indented, would fat fix it")
+
+
+def test_a_question_for_the_askers_work_is_answered(real_bot: FaqBot) -> None:
+    response = real_bot.ask("For my revision notes: which filter size is used for nanofat?")
+    assert response.status.value == "answered", response
 
 
 def test_asks_if_it_works_for_me_needs_help_or_work_then_me() -> None:

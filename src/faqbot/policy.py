@@ -769,8 +769,21 @@ _THEM = _words("he she him her his")
 _WORKS = _words(
     "report essay thesis dissertation article paper review lit blog project presentation "
     "assignment class course section notes slides readers audience followers students "
-    "newsletter podcast channel viewers"
+    "newsletter podcast channel viewers homework coursework revision"
 )
+# works that can be named with what they are on ("my anatomy notes"; not "my c section")
+_WORKS_ON = _words(
+    "report essay thesis dissertation article paper project presentation assignment notes slides "
+    "homework coursework"
+)
+# what the asker needs for such a work ("i need the number for my homework")
+_NEEDS_FOR_A_WORK = _words("need needed want writing")
+
+
+def _works(words: list[str], i: int) -> bool:
+    """Does the "my" at ``i`` name a work ("my report", "my anatomy notes")?"""
+    after = words[i + 1 : i + 3]
+    return bool(after) and (after[0] in _WORKS or after[-1] in _WORKS_ON)
 
 
 def names_no_one_to_judge(question: str) -> bool:
@@ -787,7 +800,9 @@ def names_no_one_to_judge(question: str) -> bool:
     words = _RAW_WORD.findall(question.lower())
     exempt = False
     # "give me ..." passes the answer on only in a message that says what for ("my report")
-    for_a_work = any(a == "my" and b in _WORKS for a, b in zip(words, words[1:], strict=False))
+    # ... and so does "i need ...": a work named by "my", maybe with what it is on ("my anatomy
+    # notes")
+    for_a_work = any(w == "my" and _works(words, i) for i, w in enumerate(words))
     skip_to = 0  # words up to here belong to an aside (``_ASIDES``)
     for i, w in enumerate(words):
         if i < skip_to:
@@ -810,8 +825,10 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "someone told me ..."
         elif w == "me" and i > 0 and words[i - 1] in _ASK_FOR and for_a_work:
             exempt = True  # "could you give me a definition ..."
-        elif w == "my" and i + 1 < len(words) and words[i + 1] in _WORKS:
-            exempt = True  # "... for my lit review"
+        elif w == "my" and _works(words, i):
+            exempt = True  # "... for my lit review", "for my anatomy notes"
+        elif w == "i" and for_a_work and words[i + 1 : i + 2] and words[i + 1] in _NEEDS_FOR_A_WORK:
+            exempt = True  # "i need the figure for my homework"
         elif w in _THEM and not _CLINICIANS.isdisjoint(words[max(0, i - 4) : i]):
             exempt = True  # "tell me about dr tonnard and his clinic": the clinician's
         elif w in _PERSON or w.split("'")[0] in _PERSON:
