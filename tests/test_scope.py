@@ -683,6 +683,10 @@ def test_shipped_gaps_are_words_no_source_or_entry_uses(real_bot) -> None:  # ty
         "is it legal for a beautician to do fat grafting",
         "can a nurse legally inject nanofat in texas",
         "which nanofat kits are CE marked",
+        # one provider's affiliations and schooling
+        "dr cohen's practice: hospital affiliations?",
+        "which hospital is dr chang affiliated with",
+        "what medical school did dr roostaeian go to",
         # a sales tax by its name; reimbursement and procedure codes
         "nanofat gst included in quote?",
         "what reimbursement code applies when nanofat is done alongside a blepharoplasty",
