@@ -279,6 +279,9 @@ def test_asks_should_i_wants_a_recommendation_not_information() -> None:
     assert not asks_should_i(["what", "should", "i", "ask", "at", "the", "consultation"])
     assert not asks_should_i(["should", "people", "stop", "smoking", "first"])
     assert not asks_should_i(["what", "age", "should", "i", "start", "nanofat"])
+    # "must i" asks the same; checking a surgeon is information
+    assert asks_should_i(["how", "long", "must", "i", "stay", "off", "cigarette"])
+    assert not asks_should_i(["what", "should", "i", "be", "checking", "about", "a", "surgeon"])
 
 
 @pytest.mark.parametrize(

@@ -897,11 +897,12 @@ def asks_what_to_do(tokens: list[str]) -> bool:
     return False
 
 
-_SHOULD = _words("should shud shld")
-# what the asker should learn or bring asks for information, not a recommendation ("what should
-# I ask at a nanofat consultation", "what should i know before getting nanofat"), and so does
-# the usual age ("what age should i start getting nanofat")
-_TO_LEARN = _words("know ask bring expect look prepare")
+_SHOULD = _words("should shud shld must")
+# what the asker should learn, check or bring asks for information, not a recommendation ("what
+# should I ask at a nanofat consultation", "what should i know before getting nanofat", "what
+# should I be checking about a surgeon"), and so does the usual age ("what age should i start
+# getting nanofat")
+_TO_LEARN = _words("know ask bring expect look prepare check checking looking asking expecting")
 _AN_AGE = frozenset([("what", "age"), ("which", "age"), ("how", "old")])
 
 
