@@ -20,6 +20,7 @@ from faqbot.policy import (
     URGENT_MIN_PROBABILITY,
     Decision,
     PolicyDataError,
+    asks_about_my_case,
     asks_how_much_they_need,
     asks_if_it_works_for_me,
     asks_if_ok_for_me,
@@ -1195,6 +1196,28 @@ def test_asks_your_view_of_me_needs_the_asker_after_you_think() -> None:
     assert asks_your_view_of_me(["do", "you", "think", "my", "skin", "is", "too", "thin"])
     assert not asks_your_view_of_me(["do", "you", "think", "nanofat", "work"])
     assert not asks_your_view_of_me(["you", "think"])
+
+
+def test_asks_about_my_case_names_the_askers_case() -> None:
+    assert asks_about_my_case(
+        ["i", "bruise", "easily", "in", "my", "case", "local", "or", "general"]
+    )
+    assert asks_about_my_case(["given", "my", "situation", "is", "it", "wise"])
+    assert not asks_about_my_case(["is", "that", "the", "case", "for", "everyone"])
+    # permission asked is not always the asker's case: the training set labels it general
+    assert not asks_about_my_case(["am", "i", "allowed", "to", "eat", "before", "sedation"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "I get very anxious, in my case is sedation or general anaesthesia better for nanofat?",
+        "given my situation (psoriasis flares), is fat grafting a good idea?",
+    ],
+)
+def test_a_question_about_the_askers_case_is_refused(real_bot: FaqBot, question: str) -> None:
+    decision, _ = real_bot.decide(question)
+    assert decision.refuse and decision.reason == "personal_advice", question
 
 
 def test_a_clinicians_his_or_her_is_no_one_to_judge(real_bot: FaqBot) -> None:

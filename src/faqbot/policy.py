@@ -1118,6 +1118,18 @@ def asks_whether_they(tokens: list[str]) -> bool:
     return False
 
 
+# the asker's own case named as such ("in my case", "given my situation"): every such question
+# of the read probe rounds is personal. ("am i allowed to eat before sedation" is not: the
+# training set labels it general.)
+_MY_CASE = _words("case situation circumstance")
+
+
+def asks_about_my_case(tokens: list[str]) -> bool:
+    """Does the message speak of the asker's own case as such ("I faint at the sight of blood,
+    in my case is sedation better")?"""
+    return any(tokens[i] == "my" and tokens[i + 1] in _MY_CASE for i in range(len(tokens) - 1))
+
+
 def asks_your_view_of_me(tokens: list[str]) -> bool:
     """Does the message ask what the bot thinks of the asker's own case ("do you think I have
     enough fat for it", "do you think my skin is too thin")? "do you think nanofat works" asks
@@ -1422,6 +1434,7 @@ class Policy:
             or asks_what_to_do(toks)
             or asks_whether_they(toks)
             or asks_your_view_of_me(toks)
+            or asks_about_my_case(toks)
             or asks_if_it_works_for_me(toks)
             or asks_how_much_they_need(toks)
             or tells_own_state(question, toks)
