@@ -360,6 +360,9 @@ def test_real_kb_other_subjects_get_no_match(real_bot, question: str) -> None:  
         ("mesenchymal or adipose, which kind are in nanofat", "stem cells"),
         ("why such super fine needles for the runny fat", "gauge"),
         ("fatgraft to the hands, does it work", "hands"),
+        # slang for taking it
+        ("which parts of the body do surgeons pinch the fat from", "abdomen"),
+        ("what body part do surgeons raid for the fat, the thighs?", "thighs"),
     ],
 )
 def test_real_kb_questions_in_the_askers_words_are_answered(real_bot, question, evidence) -> None:  # type: ignore[no-untyped-def]
