@@ -106,6 +106,8 @@ def test_small_talk_with_the_bot_is_out_of_scope(scope: Scope) -> None:
         "thanks so much!",
         "Thank you for your help",
         "hello is anyone there?",
+        # ... whether it is awake
+        "g'day mate, you awake?",
     ):
         assert scope.check(question).small_talk, question
         assert scope.check(question).out_of_scope, question
@@ -113,6 +115,7 @@ def test_small_talk_with_the_bot_is_out_of_scope(scope: Scope) -> None:
     for question in ("how is it done", "who does it", "how long does it last"):
         assert not scope.check(question).small_talk, question
     assert not scope.check("can you tell me about swelling").small_talk  # a domain word
+    assert not scope.check("are you awake during nanofat").small_talk
     assert not scope.check("thanks, and how long is the swelling?").small_talk
     assert not scope.check("who are you, and what is nanofat").out_of_scope  # anchored
 

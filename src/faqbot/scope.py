@@ -1099,6 +1099,7 @@ _ABOUT_THE_BOT = frozenset(
         "fine",
         "good",
         "well",
+        "awake",
     ]
 )
 
@@ -1134,6 +1135,11 @@ _PLEASANTRIES = frozenset(
         "morning",
         "afternoon",
         "evening",
+        # "g'day mate"
+        "g",
+        "day",
+        "gday",
+        "mate",
     ]
 )
 
