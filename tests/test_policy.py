@@ -1181,6 +1181,11 @@ def test_asks_whether_they_names_someone_close_then_he_or_she() -> None:
     assert asks_whether_they(["should", "dad", "stop", "his", "aspirin"])
     assert asks_whether_they(["how", "many", "will", "my", "dad", "need", "on", "his", "hand"])
     assert asks_whether_they(["my", "wife", "want", "to", "swim", "how", "soon", "can", "she"])
+    # "does he need" after naming him, as "can he" does
+    assert asks_whether_they(
+        ["my", "son", "vape", "how", "long", "before", "does", "he", "need", "to", "stop"]
+    )
+    assert not asks_whether_they(["who", "is", "tonnard", "what", "does", "he", "have", "to", "do"])
     # nobody close named first, or only what they may ask
     assert not asks_whether_they(["can", "he", "get", "nanofat"])
     assert not asks_whether_they(

@@ -1111,9 +1111,12 @@ def asks_whether_they(tokens: list[str]) -> bool:
                 tokens[at + 1 :]
             )
     named = bool(tokens) and tokens[0] in _KIN
-    for i in range(len(tokens) - 1):  # "... how soon after nanofat can she"
-        if named and tokens[i] in _MODALS and tokens[i + 1] in ("he", "she"):
-            return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
+    for i in range(len(tokens) - 1):  # "... how soon after nanofat can she", "does he need"
+        if named and tokens[i + 1] in ("he", "she"):
+            if tokens[i] in _MODALS:
+                return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
+            if tokens[i] == "does" and tokens[i + 2 : i + 3] in (["need"], ["have"]):
+                return True
         named = named or (tokens[i] in _OWN and tokens[i + 1] in _KIN)
     return False
 
