@@ -1246,6 +1246,16 @@ def test_an_asker_who_passes_the_answer_on_is_no_one_to_judge() -> None:
     assert not names_no_one_to_judge("my c section scar is indented, would fat fix it")
 
 
+def test_someone_who_only_asked_is_no_one_to_judge(real_bot: FaqBot) -> None:
+    assert names_no_one_to_judge("my gran wants to know how long the swelling lasts")
+    assert names_no_one_to_judge("roughly how many sessions do people need? my dad is curious")
+    assert names_no_one_to_judge("grandad asked me where the fat is usually taken from")
+    # ... unless they are named again as the one it is for
+    assert not names_no_one_to_judge("my mum wants to know if she can have it with her lupus")
+    decision, _ = real_bot.decide("my aunt wants to know who usually performs nanofat")
+    assert not decision.refuse
+
+
 def test_a_question_for_the_askers_work_is_answered(real_bot: FaqBot) -> None:
     response = real_bot.ask("For my revision notes: which filter size is used for nanofat?")
     assert response.status.value == "answered", response

@@ -705,7 +705,8 @@ _PERSON = _words(
     "i im ive id me my mine myself we our ours us he she him her his hers "
     "husband wife spouse partner boyfriend girlfriend fiance fiancee son daughter child kid baby "
     "teen teenager mum mom mother dad father parent sister brother friend aunt uncle niece "
-    "nephew cousin gran granny grandma grandmother grandpa grandfather grandparent colleague "
+    "nephew cousin gran granny grandma grandmother grandpa grandfather grandparent grandad "
+    "granddad nan nana nanna colleague "
     "coworker boss"
 )
 
@@ -780,6 +781,37 @@ _WORKS_ON = _words(
 _NEEDS_FOR_A_WORK = _words("need needed want writing")
 
 
+# how a message says someone close only asked the question ("my mum wants to know ...", "... my
+# dad is curious", "grandad asked me ..."): the asker passes it on, as "asking for my mum" does
+_ONLY_ASKED = (
+    ("wants", "to", "know"),
+    ("wanted", "to", "know"),
+    ("would", "like", "to", "know"),
+    ("is", "curious"),
+    ("was", "curious"),
+    ("was", "wondering"),
+    ("is", "wondering"),
+    ("wonders",),
+    ("asked", "me"),
+    ("asked",),
+    ("asks",),
+    ("keeps", "asking"),
+    ("is", "asking"),
+)
+
+
+def _only_asked(words: list[str], i: int) -> int:
+    """Where the words end that say the one named at ``i`` ("my mum", "grandad") only asked the
+    question; 0 if they do not."""
+    at = i + 1 if words[i] == "my" else i
+    if at >= len(words) or words[at] not in _PERSON:
+        return 0
+    for phrase in _ONLY_ASKED:
+        if tuple(words[at + 1 : at + 1 + len(phrase)]) == phrase:
+            return at + 1 + len(phrase)
+    return 0
+
+
 def _works(words: list[str], i: int) -> bool:
     """Does the "my" at ``i`` name a work ("my report", "my anatomy notes")?"""
     after = words[i + 1 : i + 3]
@@ -825,6 +857,8 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "someone told me ..."
         elif w == "me" and i > 0 and words[i - 1] in _ASK_FOR and for_a_work:
             exempt = True  # "could you give me a definition ..."
+        elif (w == "my" or w in _KIN) and _only_asked(words, i):
+            exempt, skip_to = True, _only_asked(words, i)  # "my mum wants to know ..."
         elif w == "my" and _works(words, i):
             exempt = True  # "... for my lit review", "for my anatomy notes"
         elif w == "i" and for_a_work and words[i + 1 : i + 2] and words[i + 1] in _NEEDS_FOR_A_WORK:
