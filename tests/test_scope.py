@@ -792,9 +792,16 @@ def test_real_kb_what_something_is_likened_to_is_not_foreign(real_bot) -> None: 
     assert scope.check("is the sedation like a dentist's").foreign
     # what someone would like is what they ask about
     assert scope.check("i'd like a rhinoplasty, how long is the swelling").foreign
+    # ... and so is what someone needs ("it" is then that procedure, not this one)
+    assert scope.check("my dad needs hernia surgery, will he be asleep for it").foreign
     assert scope.check("rhinoplasty tip still looks like a potato, is swelling normal").foreign == (
         "rhinoplasty",
     )
+
+
+def test_real_kb_a_procedure_someone_needs_is_another_subject(real_bot) -> None:  # type: ignore[no-untyped-def]
+    response = real_bot.ask("my uncle needs gallbladder surgery, is it done awake")
+    assert response.status.value == "no_match", response
 
 
 def test_a_group_named_before_its_description_is_context(scope: Scope) -> None:

@@ -973,6 +973,7 @@ def _likened(toks: list[str]) -> set[str]:
 _PROCEDURE_CUES = frozenset(
     ["had", "having", "getting", "got", "booked", "scheduled", "planning", "recovering", "after"]
     + ["like", "want", "wants", "considering"]  # "i'd like a rhinoplasty, how long is swelling"
+    + ["need", "needs"]  # "my mum needs cataract surgery, is it done awake"
 )
 
 
