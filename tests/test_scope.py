@@ -384,6 +384,11 @@ def test_real_kb_words_about_the_people_asked_about_are_not_foreign(real_bot) ->
     assert real_bot.scope.check("my derm says the results take patience").foreign == ()
     assert real_bot.scope.check("can they take it from wherever there is spare fat").foreign == ()
     assert real_bot.scope.check("do stem cells survive the filtering, seems brutal").foreign == ()
+    # "pose a problem" is how a question is put, not what it is about
+    check = real_bot.scope.check
+    assert (
+        check("does twilight sleep pose a problem for people with heart conditions").foreign == ()
+    )
 
 
 def test_real_kb_billing_values_are_a_gap(real_bot) -> None:  # type: ignore[no-untyped-def]
