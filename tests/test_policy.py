@@ -1256,6 +1256,14 @@ def test_someone_who_only_asked_is_no_one_to_judge(real_bot: FaqBot) -> None:
     assert not decision.refuse
 
 
+def test_someone_whose_claim_is_judged_is_no_one_to_judge(real_bot: FaqBot) -> None:
+    assert names_no_one_to_judge("my brother reckons nanofat is just liposuction, is he right")
+    assert names_no_one_to_judge("gran thinks it lasts forever, correct her or not")
+    assert not names_no_one_to_judge("my gran thinks her cheek is lumpy, should she go back")
+    decision, _ = real_bot.decide("my cousin claims nanofat has no fat cells in it, is she wrong?")
+    assert not decision.refuse
+
+
 def test_a_question_for_the_askers_work_is_answered(real_bot: FaqBot) -> None:
     response = real_bot.ask("For my revision notes: which filter size is used for nanofat?")
     assert response.status.value == "answered", response

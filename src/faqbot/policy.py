@@ -812,6 +812,24 @@ def _only_asked(words: list[str], i: int) -> int:
     return 0
 
 
+# a claim someone made, and the question whether they are right ("my bf thinks nanofat is just
+# a fat injection, is he right", "... correct her or nah"): the one who made it is no one whose
+# case is judged
+_CLAIMED = _words(
+    "thinks thought says said claims claimed insists insisted swears reckons believes"
+)
+_RIGHT = _words("right wrong correct making lying exaggerating")
+
+
+def _asks_if_they_are_right(words: list[str]) -> bool:
+    return any(
+        words[i] in ("is", "was") and words[i + 1] in ("he", "she") and words[i + 2] in _RIGHT
+        for i in range(len(words) - 2)
+    ) or any(
+        words[i] == "correct" and words[i + 1] in ("her", "him") for i in range(len(words) - 1)
+    )
+
+
 def _works(words: list[str], i: int) -> bool:
     """Does the "my" at ``i`` name a work ("my report", "my anatomy notes")?"""
     after = words[i + 1 : i + 3]
@@ -835,6 +853,7 @@ def names_no_one_to_judge(question: str) -> bool:
     # ... and so does "i need ...": a work named by "my", maybe with what it is on ("my anatomy
     # notes")
     for_a_work = any(w == "my" and _works(words, i) for i, w in enumerate(words))
+    judged_claim = _asks_if_they_are_right(words)
     skip_to = 0  # words up to here belong to an aside (``_ASIDES``)
     for i, w in enumerate(words):
         if i < skip_to:
@@ -863,6 +882,12 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "... for my lit review", "for my anatomy notes"
         elif w == "i" and for_a_work and words[i + 1 : i + 2] and words[i + 1] in _NEEDS_FOR_A_WORK:
             exempt = True  # "i need the figure for my homework"
+        elif judged_claim and w in _THEM:
+            exempt = True  # "..., is he right"
+        elif judged_claim and words[i + 1 : i + 2] and words[i + 1] in _CLAIMED:
+            exempt = True  # "auntie thinks ..."
+        elif judged_claim and w == "my" and words[i + 2 : i + 3] and words[i + 2] in _CLAIMED:
+            exempt, skip_to = True, i + 2  # "my bf thinks ..."
         elif w in _THEM and not _CLINICIANS.isdisjoint(words[max(0, i - 4) : i]):
             exempt = True  # "tell me about dr tonnard and his clinic": the clinician's
         elif w in _PERSON or w.split("'")[0] in _PERSON:
