@@ -1201,6 +1201,10 @@ def test_asks_your_view_of_me_needs_the_asker_after_you_think() -> None:
     assert asks_your_view_of_me(["do", "you", "think", "my", "skin", "is", "too", "thin"])
     assert not asks_your_view_of_me(["do", "you", "think", "nanofat", "work"])
     assert not asks_your_view_of_me(["you", "think"])
+    # someone the asker named as their own, spoken of again
+    toks = ["my", "dad", "ha", "thin", "hair", "you", "think", "it", "help", "him"]
+    assert asks_your_view_of_me(toks)
+    assert not asks_your_view_of_me(["you", "think", "it", "help", "him"])
 
 
 def test_asks_about_my_case_names_the_askers_case() -> None:

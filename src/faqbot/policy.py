@@ -1194,12 +1194,19 @@ def asks_about_my_case(tokens: list[str]) -> bool:
 
 def asks_your_view_of_me(tokens: list[str]) -> bool:
     """Does the message ask what the bot thinks of the asker's own case ("do you think I have
-    enough fat for it", "do you think my skin is too thin")? "do you think nanofat works" asks
-    about the procedure."""
-    return any(
-        tokens[i] == "you" and tokens[i + 1] == "think" and tokens[i + 2] in _SELF
-        for i in range(len(tokens) - 2)
-    )
+    enough fat for it", "do you think my skin is too thin"), or of the case of someone they
+    named as their own ("my brother has a bald spot, you think nanofat can give him his hair
+    back")? "do you think nanofat works" asks about the procedure."""
+    kin_named = False
+    for i in range(len(tokens) - 2):
+        kin_named = kin_named or (tokens[i] in _OWN and tokens[i + 1] in _KIN)
+        if (
+            tokens[i] == "you"
+            and tokens[i + 1] == "think"
+            and (tokens[i + 2] in _SELF or (kin_named and not _THEM.isdisjoint(tokens[i + 2 :])))
+        ):
+            return True
+    return False
 
 
 # how much time someone needs asks about recovery in general ("how many days off work will i
