@@ -816,6 +816,9 @@ def test_a_group_named_before_its_description_is_context(scope: Scope) -> None:
         "endurance athletes with little fat - how long is the harvest sedation",
         "keen swimmers who train daily - how long is the harvest sedation",
         "cooks or bakers left with little fat - how long is the harvest sedation",
+        # users, sufferers, parents or a population of them
+        "snus users - how long is the harvest sedation",
+        "lean populations such as jockeys: how long is the harvest sedation",
     ):
         assert scope.check(question).foreign == (), question
     # what describes them may be another subject

@@ -916,6 +916,7 @@ _FIRST_PERSON = re.compile(
 _GROUP = frozenset(
     ["people", "patient", "person", "folk", "individual", "those", "anyone", "someone", "men"]
     + ["women", "adult", "senior", "client"]
+    + ["user", "sufferer", "population", "parent"]  # "vapers n zyn users, ...", "lean populations"
 )
 
 
