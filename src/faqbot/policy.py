@@ -822,6 +822,8 @@ _RIGHT = _words("right wrong correct making lying exaggerating")
 
 
 def _asks_if_they_are_right(words: list[str]) -> bool:
+    """Does the message ask whether someone is right ("is he right", "is she making that up",
+    "correct her")?"""
     return any(
         words[i] in ("is", "was") and words[i + 1] in ("he", "she") and words[i + 2] in _RIGHT
         for i in range(len(words) - 2)
@@ -876,8 +878,8 @@ def names_no_one_to_judge(question: str) -> bool:
             exempt = True  # "someone told me ..."
         elif w == "me" and i > 0 and words[i - 1] in _ASK_FOR and for_a_work:
             exempt = True  # "could you give me a definition ..."
-        elif (w == "my" or w in _KIN) and _only_asked(words, i):
-            exempt, skip_to = True, _only_asked(words, i)  # "my mum wants to know ..."
+        elif (w == "my" or w in _KIN) and (asked_to := _only_asked(words, i)):
+            exempt, skip_to = True, asked_to  # "my mum wants to know ..."
         elif w == "my" and _works(words, i):
             exempt = True  # "... for my lit review", "for my anatomy notes"
         elif w == "i" and for_a_work and words[i + 1 : i + 2] and words[i + 1] in _NEEDS_FOR_A_WORK:
@@ -903,6 +905,7 @@ _GONE_DARK = _words("went gone going turned turning")
 
 
 def _dark_eye(tokens: list[str]) -> bool:
+    """Does the message say an eye has gone dark (``_DARKNESS``, ``_GONE_DARK``)?"""
     for i, t in enumerate(tokens):
         if t in _DARKNESS and tokens[i + 1 : i + 2] == ["in"] and _EYE & set(tokens[i + 2 : i + 5]):
             return True  # "darkness in one eye"
@@ -992,6 +995,11 @@ _SUITS = _words(
 )
 
 
+def _own_kin_at(tokens: list[str], i: int) -> bool:
+    """Do the tokens at ``i`` name someone close as the asker's own ("my mum", "her husband")?"""
+    return tokens[i] in _OWN and i + 1 < len(tokens) and tokens[i + 1] in _KIN
+
+
 def asks_what_suits_me(tokens: list[str]) -> bool:
     """Does the message ask which option suits the asker ("what anaesthesia is best for me", "do
     you recommend local or general anaesthesia for me", "which one you recommend me"), or
@@ -1000,7 +1008,7 @@ def asks_what_suits_me(tokens: list[str]) -> bool:
     after "my mum"), or "recommend me"."""
     kin_named = False
     for i, t in enumerate(tokens):
-        kin_named = kin_named or (t in _OWN and i + 1 < len(tokens) and tokens[i + 1] in _KIN)
+        kin_named = kin_named or _own_kin_at(tokens, i)
         if t not in _SUITS:
             continue
         after = tokens[i + 1 : i + 7]
@@ -1176,7 +1184,7 @@ def asks_whether_they(tokens: list[str]) -> bool:
                 return _TO_LEARN.isdisjoint(tokens[i + 2 : i + 4])
             if tokens[i] == "does" and tokens[i + 2 : i + 3] in (["need"], ["have"]):
                 return True
-        named = named or (tokens[i] in _OWN and tokens[i + 1] in _KIN)
+        named = named or _own_kin_at(tokens, i)
     return False
 
 
@@ -1199,7 +1207,7 @@ def asks_your_view_of_me(tokens: list[str]) -> bool:
     back")? "do you think nanofat works" asks about the procedure."""
     kin_named = False
     for i in range(len(tokens) - 2):
-        kin_named = kin_named or (tokens[i] in _OWN and tokens[i + 1] in _KIN)
+        kin_named = kin_named or _own_kin_at(tokens, i)
         if (
             tokens[i] == "you"
             and tokens[i + 1] == "think"
