@@ -1019,6 +1019,13 @@ def test_definition_asked_is_the_thing_named_before_what_is_it(scope: Scope) -> 
     asked = "SVF. can you explain in layman's terms what it is"
     assert scope.definition_asked(asked) == "what is svf"
     assert scope.definition_asked("nanofat. could you explain how it is made") is None
+    # the rare name right after where it was heard of is the thing, unless the subject is named
+    asked = "the clinic leaflet mentions a biocream for home use. what is that?"
+    assert scope.definition_asked(asked) == "what is biocream"
+    assert scope.definition_asked("saw a tiktok about nanofat, what is it") == "what is nanofat"
+    assert (
+        scope.definition_asked("I heard a celebrity had nanofat, what is it") == "what is nanofat"
+    )
     # heard of something that is not the subject: nothing to explain here
     assert scope.definition_asked("my friend mentioned a new phone, what is it") is None
     # the last part asks more than what it is, or there is nothing before it

@@ -150,6 +150,11 @@ def test_shorthand_reads_as_the_sources_words(
             "my aunt keeps saying nanofat this nanofat that.. wut even is it, in everyday words",
             "basics-what-is-nanofat-grafting",
         ),
+        # the rare name right after "mentions" is the thing asked about, not the anchor before it
+        (
+            "fat transfer forum mentions an anaerobic refining step, what is that",
+            "autologous-fat-transfer-how-it-is-done",
+        ),
     ],
 )
 def test_what_is_it_after_naming_the_subject(

@@ -534,8 +534,26 @@ class Scope:
             return None
         named = parts[-2]
         if not _CAME_ACROSS.isdisjoint(tokens(named)):
-            named = self._named_thing(named) or ""
+            named = self._mentioned_thing(named) or self._named_thing(named) or ""
         return f"what is {named}" if named else None
+
+    def _mentioned_thing(self, text: str) -> str | None:
+        """The name right after a word telling where the asker came across it ("AFT literature
+        mentions an anaerobic refining step ...": "anaerobic refining"; "a", "about" or "a
+        tiktok about" skipped), when it starts with a rare word (``MENTIONED_ZIPF``) and names
+        no anchor: else None, and the anchor named is the thing."""
+        words = tokens(text)
+        for verb in (i for i, w in enumerate(words) if w in _CAME_ACROSS):
+            at = verb + 1
+            while at < len(words) and words[at] in _BEFORE_A_NAME:
+                at += 1
+            if at == len(words) or not words[at].isalpha() or zipf(words[at]) >= MENTIONED_ZIPF:
+                continue
+            lo, hi = _widen(words, at, at + 1, self.config.foreign_zipf)
+            name = " ".join(words[lo:hi])
+            named = self.anchors.found_in(_sequences(self.normalize(name), self._longest))
+            return None if named else name
+        return None
 
     def _named_thing(self, text: str) -> str | None:
         """The words of ``text`` naming the thing it mentions: its longest anchor, as typed,
@@ -1052,6 +1070,16 @@ _CAME_ACROSS = frozenset(
     + ["told", "tells", "keeps", "keep", "watching", "watched", "raving", "recommended"]
     + ["suggested", "offered", "offers", "posted", "posts", "sending", "sent", "advertised"]
 )
+
+
+# words between "mentioned" and the name of what was mentioned ("mentioned a biocream", "talking
+# about this microfat thing", "saw a tiktok about ...")
+_BEFORE_A_NAME = frozenset(
+    ["a", "an", "the", "about", "some", "this", "that", "something", "called", "on", "in"]
+    + ["tiktok", "video", "reel", "post", "article", "ad", "advert", "story", "thread", "clip"]
+)
+# how rare in English (Zipf) that name must be: "biocream", "anaerobic"; not "celebrity"
+MENTIONED_ZIPF = 3.0
 
 
 def _widen(words: list[str], lo: int, hi: int, rare: float) -> tuple[int, int]:
