@@ -14,6 +14,7 @@ from faqbot.scope import (
     ScopeConfigError,
     ends_after_it,
     one_slip,
+    then_feels,
     verb_only,
     without_asides,
     zipf,
@@ -1159,3 +1160,13 @@ def test_without_asides_drops_give_me_where_a_part_opens() -> None:
     assert without_asides("give me the full list of side effects") == (
         "the full list of side effects"
     )
+
+
+def test_then_feels_splits_a_question_from_how_the_asker_feels() -> None:
+    question = "will the harvest leave marks? both freak me out a little"
+    assert then_feels(question) == ("will the harvest leave marks?", "both freak me out a little")
+    # no feeling, a case, or a question that points at the asker's own: no split
+    assert then_feels("will the harvest leave marks? i wonder") is None
+    assert then_feels("does it hurt? i have lupus and i'm scared") is None
+    assert then_feels("is this swelling normal? im so worried") is None
+    assert then_feels("i'm scared") is None

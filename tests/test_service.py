@@ -264,6 +264,20 @@ def test_a_question_then_where_the_asker_read_it_is_answered(
     assert real_bot.ask(question).status.value == "answered", question
 
 
+def test_a_question_then_how_the_asker_feels_is_answered(real_bot: FaqBot) -> None:
+    for question in (
+        "will there be scars where they take the fat from? scars freak me out a little",
+        "how long does the bruising usually last? i'm a bit impatient tbh",
+    ):
+        assert real_bot.ask(question).status.value == "answered", question
+    # ... but not when the feeling comes with the asker's own case, or the question points at it
+    for question in (
+        "does nanofat hurt? i have lupus and i'm scared",
+        "is this swelling normal? im so worried",
+    ):
+        assert real_bot.ask(question).status.value == "refused", question
+
+
 @pytest.mark.parametrize(
     "question",
     [

@@ -799,6 +799,48 @@ def then_heard(question: str) -> tuple[str, str] | None:
     return question[:end], rest
 
 
+# how the asker feels about what they asked ("i'm paranoid after reading horror stories", "both
+# freak me out a little")
+_FEELINGS = frozenset(
+    ["nervous", "anxious", "worried", "scared", "afraid", "frightened", "terrified", "paranoid"]
+    + ["freak", "freaks", "freaked", "freaking", "dread", "dreading", "impatient", "petrified"]
+    + ["squeamish", "stressed", "overwhelmed", "worry", "worrying", "wimp", "panicking"]
+)
+_SPEAKS_OF_ME = frozenset(["i", "me", "im"])
+# words that tell of the asker's case, not only of their feelings ("i have lupus and i'm
+# scared", "my face is swollen and i'm worried", "i'm scared since the injection")
+_OF_A_CASE = frozenset(
+    ["my", "mine", "have", "has", "had", "having", "got", "take", "taking", "took", "on"]
+    + ["since", "after", "booked", "because", "cause", "coz", "cos"]
+)
+
+
+# a question that speaks of the asker or points at something present ("is this swelling
+# normal? im so worried"): the feeling may be about their own case
+_POINTS_AT_MINE = frozenset(["i", "me", "my", "mine", "im", "this", "these"])
+
+
+def then_feels(question: str) -> tuple[str, str] | None:
+    """A message's question and what follows it, when that only says how the asker feels ("how
+    soon would someone see results? i'm impatient and kind of dreading the wait", "will there
+    be scars? both freak me out a little"): the question ends with its last question mark, and
+    the rest speaks of the asker and of a feeling and of nothing of their case (``_OF_A_CASE``:
+    "i have lupus and i'm scared" does), and the question neither speaks of the asker nor
+    points at something present ("is this swelling normal? im so worried"). None otherwise."""
+    end = question.rfind("?")
+    rest = question[end + 1 :].strip() if end >= 0 else ""
+    words = tokens(fold(rest))
+    if (
+        not rest
+        or _FEELINGS.isdisjoint(words)
+        or _SPEAKS_OF_ME.isdisjoint(words)
+        or not _OF_A_CASE.isdisjoint(words)
+        or not _POINTS_AT_MINE.isdisjoint(tokens(fold(question[:end])))
+    ):
+        return None
+    return question[: end + 1], rest
+
+
 @lru_cache(maxsize=64)  # ``FaqBot.decide`` and ``FaqBot.ask`` both read it for one question
 def without_asides(question: str) -> str | None:
     """A message without the asides that say who it is asked for ("is nanofat safe? asking

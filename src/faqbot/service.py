@@ -33,6 +33,7 @@ from .scope import (
     QUESTION_WORDS,
     Scope,
     ScopeCheck,
+    then_feels,
     then_heard,
     then_mine,
     without_asides,
@@ -577,6 +578,13 @@ class FaqBot:
         ``without_asides``) and greetings and thanks around it (``Scope.without_pleasantries``)
         are left out: the question's own words decide."""
         asked = without_asides(question) or self.scope.without_pleasantries(question)
+        feeling = then_feels(question)
+        if (
+            asked is None
+            and feeling is not None
+            and comments_only(self.policy.normalize(feeling[1]))
+        ):
+            asked = feeling[0]  # "... ? i'm impatient and kind of dreading the wait"
         if asked is not None:
             return self.decide(asked)[0], self._scope(question)
         decision = self.policy.decide(question)
