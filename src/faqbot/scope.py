@@ -813,8 +813,6 @@ _OF_A_CASE = frozenset(
     ["my", "mine", "have", "has", "had", "having", "got", "take", "taking", "took", "on"]
     + ["since", "after", "booked", "because", "cause", "coz", "cos"]
 )
-
-
 # a question that speaks of the asker or points at something present ("is this swelling
 # normal? im so worried"): the feeling may be about their own case
 _POINTS_AT_MINE = frozenset(["i", "me", "my", "mine", "im", "this", "these"])

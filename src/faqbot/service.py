@@ -575,16 +575,14 @@ class FaqBot:
         "i smoke weed sometimes, can i get nanofat"), or says they are on something the sources
         never name (``takes_a_medicine``: "can i get nanofat while on accutane"). Asides (who
         the question is asked for, "explain like im 5", "would you be so kind as to tell me":
-        ``without_asides``) and greetings and thanks around it (``Scope.without_pleasantries``)
-        are left out: the question's own words decide."""
+        ``without_asides``), greetings and thanks around it (``Scope.without_pleasantries``)
+        and how the asker feels after it (``then_feels``: "will there be scars? scars freak me
+        out a little") are left out: the question's own words decide."""
         asked = without_asides(question) or self.scope.without_pleasantries(question)
-        feeling = then_feels(question)
-        if (
-            asked is None
-            and feeling is not None
-            and comments_only(self.policy.normalize(feeling[1]))
-        ):
-            asked = feeling[0]  # "... ? i'm impatient and kind of dreading the wait"
+        if asked is None:  # "... ? i'm impatient and kind of dreading the wait"
+            feeling = then_feels(question)
+            if feeling is not None and comments_only(self.policy.normalize(feeling[1])):
+                asked = feeling[0]
         if asked is not None:
             return self.decide(asked)[0], self._scope(question)
         decision = self.policy.decide(question)
