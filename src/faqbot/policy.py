@@ -995,11 +995,6 @@ _SUITS = _words(
 )
 
 
-def _own_kin_at(tokens: list[str], i: int) -> bool:
-    """Do the tokens at ``i`` name someone close as the asker's own ("my mum", "her husband")?"""
-    return tokens[i] in _OWN and i + 1 < len(tokens) and tokens[i + 1] in _KIN
-
-
 def asks_what_suits_me(tokens: list[str]) -> bool:
     """Does the message ask which option suits the asker ("what anaesthesia is best for me", "do
     you recommend local or general anaesthesia for me", "which one you recommend me"), or
@@ -1157,6 +1152,11 @@ _OWN_EVENT = frozenset(["procedure", "appointment", "appt"])
 _KIN = _PERSON - _words("i im ive id me my mine myself we our ours us he she him her his hers")
 # whose needs a question asks about: the asker or someone close
 _PEOPLE_ASKED_FOR = _words("i we he she") | _KIN
+
+
+def _own_kin_at(tokens: list[str], i: int) -> bool:
+    """Do the tokens at ``i`` name someone close as the asker's own ("my mum", "her husband")?"""
+    return tokens[i] in _OWN and i + 1 < len(tokens) and tokens[i + 1] in _KIN
 
 
 def asks_whether_they(tokens: list[str]) -> bool:

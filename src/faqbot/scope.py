@@ -815,7 +815,7 @@ _OF_A_CASE = frozenset(
 )
 # a question that speaks of the asker or points at something present ("is this swelling
 # normal? im so worried"): the feeling may be about their own case
-_POINTS_AT_MINE = frozenset(["i", "me", "my", "mine", "im", "this", "these"])
+_POINTS_AT_MINE = _SPEAKS_OF_ME | frozenset(["my", "mine", "this", "these"])
 
 
 def then_feels(question: str) -> tuple[str, str] | None:
@@ -827,10 +827,11 @@ def then_feels(question: str) -> tuple[str, str] | None:
     points at something present ("is this swelling normal? im so worried"). None otherwise."""
     end = question.rfind("?")
     rest = question[end + 1 :].strip() if end >= 0 else ""
+    if not rest:
+        return None
     words = tokens(fold(rest))
     if (
-        not rest
-        or _FEELINGS.isdisjoint(words)
+        _FEELINGS.isdisjoint(words)
         or _SPEAKS_OF_ME.isdisjoint(words)
         or not _OF_A_CASE.isdisjoint(words)
         or not _POINTS_AT_MINE.isdisjoint(tokens(fold(question[:end])))
